@@ -1,0 +1,213 @@
+"""The answer block of a question: list items with their markers, weights and feedback.
+
+A question's answers are the list that ends its main part (before any ``###`` section):
+
+- ``- (x)`` / ``- ( )``: one correct answer (multiple choice; True/False → true/false);
+- ``- [x]`` / ``- [ ]``: several correct answers (multiple select);
+- ``- = answer``: accepted answers (numerical when every one is a number, else short answer);
+- ``- left -> right`` and ``- -> distractor``: matching;
+- any list under ``type=ordering``: the items in their correct order.
+
+An item's continuation lines are indented; indented ``>`` lines are that option's feedback.
+A trailing ``{weight=50}`` on an item's first line sets its partial credit in percent.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal, InvalidOperation
+
+from qbank.fragments import Context, Line
+
+ITEM = re.compile(r"^( {0,3})([-*+]|\d{1,9}[.)])( +|$)")
+FENCE = re.compile(r"^ {0,3}(`{3,}|~{3,})")
+SINGLE = re.compile(r"^\(([xX ])\)(?:\s+|$)")
+MULTI = re.compile(r"^\[([xX ])\](?:\s+|$)")
+ANSWER = re.compile(r"^=(?:\s+|$)")
+PAIR = re.compile(r"\s(->|→)\s|^(->|→)\s")
+LOOKALIKE = re.compile(r"^[\[(（［【]\s*[^\s\])）］】]{0,2}\s*[\])）］】](?:\s|$)")
+WEIGHT = re.compile(r"\s*\{\s*weight\s*=\s*([^}]*)\}\s*$")
+NUMBER = r"[-+−]?(?:\d[\d_]*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
+NUMERIC_FORMS = [
+    ("range", re.compile(rf"^\[\s*({NUMBER})\s*,\s*({NUMBER})\s*\]$")),
+    ("range", re.compile(rf"^({NUMBER})\s*\.\.\s*({NUMBER})$")),
+    ("tolerance", re.compile(rf"^({NUMBER})\s*(?:±|\+-|\+/-)\s*({NUMBER})\s*(%?)$")),
+    ("exact", re.compile(rf"^({NUMBER})$")),
+]
+
+
+@dataclass
+class Item:
+    """One list item of an answer block."""
+
+    line: Line  # the item's first line, with the bullet
+    kind: str  # "single" | "multi" | "answer" | "pair" | "plain"
+    marked: bool  # (x) / [x]
+    text_lines: list[Line] = field(default_factory=list)  # first line (after marker) + continuation
+    feedback_lines: list[Line] = field(default_factory=list)
+    weight: str | None = None
+    weight_col: int = 0
+
+
+def fenced_mask(lines: list[Line]) -> list[bool]:
+    """True for every line inside (or delimiting) a fenced code block."""
+    mask: list[bool] = []
+    fence: str | None = None
+    for line in lines:
+        match = FENCE.match(line.text)
+        if fence is None:
+            if match:
+                fence = match.group(1)
+                mask.append(True)
+                continue
+            mask.append(False)
+        else:
+            mask.append(True)
+            if match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence) \
+                    and not line.text.strip().strip(fence[0]):
+                fence = None
+    return mask
+
+
+def trailing_list(lines: list[Line]) -> int | None:
+    """Index where the list that ends ``lines`` starts, or None when they end otherwise."""
+    mask = fenced_mask(lines)
+    end = len(lines)
+    while end > 0 and not lines[end - 1].text.strip():
+        end -= 1
+    if end == 0:
+        return None
+    start = None
+    k = end - 1
+    while k >= 0:
+        text = lines[k].text
+        if mask[k]:
+            break
+        if ITEM.match(text):
+            start = k
+        elif text.strip() and not text.startswith("  ") and not text.startswith("\t"):
+            break
+        k -= 1
+    return start
+
+
+def split_items(ctx: Context, lines: list[Line]) -> list[Item]:
+    items: list[Item] = []
+    current: Item | None = None
+    indent = 2
+    in_feedback = False
+    for line in lines:
+        match = ITEM.match(line.text)
+        if match:
+            bullet_end = match.end()
+            rest = Line(line.number, line.col + bullet_end, line.text[bullet_end:])
+            current = _classify(ctx, line, rest)
+            items.append(current)
+            indent = max(2, bullet_end)
+            in_feedback = False
+            continue
+        if current is None:
+            continue
+        inner = line.dedent(indent)
+        stripped = inner.text.lstrip(" ")
+        if stripped.startswith(">"):
+            in_feedback = True
+            body = stripped[1:]
+            skip = len(inner.text) - len(stripped) + 1 + (1 if body.startswith(" ") else 0)
+            current.feedback_lines.append(Line(inner.number, inner.col + skip, inner.text[skip:]))
+        elif not inner.text.strip():
+            (current.feedback_lines if in_feedback else current.text_lines).append(inner)
+        else:
+            in_feedback = False
+            current.text_lines.append(inner)
+    return items
+
+
+def _classify(ctx: Context, line: Line, rest: Line) -> Item:
+    text = rest.text
+    for kind, pattern in (("single", SINGLE), ("multi", MULTI), ("answer", ANSWER)):
+        match = pattern.match(text)
+        if match:
+            marked = kind != "answer" and match.group(1) in "xX"
+            item = Item(line, kind, marked)
+            body = Line(rest.number, rest.col + match.end(), text[match.end():])
+            _take_weight(item, body)
+            return item
+    if PAIR.search(text):
+        item = Item(line, "pair", False)
+        _take_weight(item, rest)
+        return item
+    item = Item(line, "plain", False)
+    if LOOKALIKE.match(text):
+        marker = text.split()[0] if text.split() else text
+        ctx.report("E318", f"`{marker}` is not an option marker", rest.number, rest.col,
+                   hint="write `( )`/`(x)` for one correct answer or `[ ]`/`[x]` for several, with ASCII "
+                        "brackets and a lowercase x", end_col=rest.col + len(marker))
+    item.text_lines.append(rest)
+    return item
+
+
+def _take_weight(item: Item, body: Line) -> None:
+    match = WEIGHT.search(body.text)
+    if match:
+        item.weight = match.group(1).strip()
+        item.weight_col = body.col + match.start()
+        body = Line(body.number, body.col, body.text[:match.start()])
+    item.text_lines.append(body)
+
+
+def parse_weight(ctx: Context, item: Item) -> float | None:
+    """The item's weight in percent, or None if it gave none (reports malformed ones)."""
+    if item.weight is None:
+        return None
+    raw = item.weight.removesuffix("%").strip().replace("−", "-")
+    try:
+        value = float(raw)
+    except ValueError:
+        value = float("nan")
+    if value != value or not -100 <= value <= 100:
+        ctx.report("E311", f"weight `{item.weight}` is not a percentage between -100 and 100",
+                   item.line.number, item.weight_col, hint="write e.g. `{weight=50}` or `{weight=-25}`")
+        return None
+    return value
+
+
+def parse_number(text: str) -> Decimal | None:
+    try:
+        return Decimal(text.replace("_", "").replace("−", "-"))
+    except InvalidOperation:
+        return None
+
+
+def parse_numeric(text: str) -> tuple[str, Decimal, Decimal] | str:
+    """(kind, value, tolerance) for a numerical answer, or an error message."""
+    text = text.strip()
+    for kind, pattern in NUMERIC_FORMS:
+        match = pattern.match(text)
+        if not match:
+            continue
+        first = parse_number(match.group(1))
+        if first is None:
+            break
+        if kind == "exact":
+            return kind, first, Decimal(0)
+        second = parse_number(match.group(2))
+        if second is None:
+            break
+        if kind == "range":
+            if first > second:
+                return f"range [{match.group(1)}, {match.group(2)}] has its lower bound above its upper bound"
+            return kind, (first + second) / 2, (second - first) / 2
+        if second < 0:
+            return f"tolerance {match.group(2)} is negative"
+        if match.group(3):
+            second = abs(first) * second / 100
+        return kind, first, second
+    return f"`{text}` is not a number, `value ± tolerance` or a range `[low, high]`"
+
+
+def looks_numeric(text: str) -> bool:
+    """Written in a numerical form (even an invalid one, such as a negative tolerance)."""
+    text = text.strip()
+    return any(pattern.match(text) for _, pattern in NUMERIC_FORMS)

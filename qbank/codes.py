@@ -1,0 +1,89 @@
+"""Every diagnostic code qbank can emit, with its default severity.
+
+Codes are stable: tools and CI configurations may match on them. ``E`` codes are errors,
+``W`` warnings; ``T`` codes come from a target's own checks (``qbank lint --target``).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+
+class Code(NamedTuple):
+    severity: str
+    summary: str
+
+
+CODES: dict[str, Code] = {
+    # files
+    "E001": Code("error", "file is not valid UTF-8"),
+    "E002": Code("error", "file is empty"),
+    "E003": Code("error", "file cannot be read"),
+    "E004": Code("error", "file holds binary data"),
+    "E005": Code("error", "file is too large"),
+    # front matter
+    "E101": Code("error", "front matter is not valid YAML"),
+    "E102": Code("error", "front matter is not closed by a `---` line"),
+    "E103": Code("error", "unknown front-matter key"),
+    "E104": Code("error", "front-matter value has the wrong type"),
+    "E105": Code("error", "front matter has no title"),
+    # structure
+    "E201": Code("error", "bank has no questions"),
+    "E202": Code("error", "duplicate question id"),
+    "E203": Code("error", "invalid question id"),
+    "E204": Code("error", "unknown or malformed question attribute"),
+    "E205": Code("error", "text outside any question"),
+    "E206": Code("error", "unknown section in a question"),
+    "E207": Code("error", "question has no text"),
+    "E208": Code("error", "invalid group attributes"),
+    # types and answers
+    "E301": Code("error", "question syntax does not match its type"),
+    "E302": Code("error", "multiple choice needs exactly one correct answer"),
+    "E303": Code("error", "multiple select needs at least one correct answer"),
+    "E304": Code("error", "fewer than two options"),
+    "E305": Code("error", "duplicate option"),
+    "E306": Code("error", "single-answer and multiple-answer markers mixed"),
+    "E307": Code("error", "numerical answer is not a number"),
+    "E308": Code("error", "negative tolerance"),
+    "E309": Code("error", "points must be greater than zero"),
+    "E310": Code("error", "range lower bound is above its upper bound"),
+    "E311": Code("error", "invalid partial-credit weight"),
+    "E312": Code("error", "positive weights do not add up to 100%"),
+    "E313": Code("error", "matching needs at least two pairs"),
+    "E314": Code("error", "ordering needs at least two items"),
+    "E315": Code("error", "blank has no accepted answer"),
+    "E316": Code("error", "dropdown blank needs exactly one correct option"),
+    "E317": Code("error", "short answer needs an accepted answer"),
+    "E318": Code("error", "malformed answer line"),
+    "E319": Code("error", "true/false needs exactly the options True and False"),
+    "E321": Code("error", "time limit is not a duration"),
+    # images
+    "E401": Code("error", "image file not found"),
+    "E402": Code("error", "image has no alt text"),
+    "E403": Code("error", "image path leaves the bank's folder"),
+    "E404": Code("error", "image type not supported"),
+    "E405": Code("error", "image file too large"),
+    "E406": Code("error", "SVG image contains scripts or external references"),
+    # math
+    "E501": Code("error", "LaTeX does not parse"),
+    "E502": Code("error", "unbalanced math delimiters"),
+    "E503": Code("error", "empty formula"),
+    # text content
+    "E601": Code("error", "character that XML cannot carry"),
+    # warnings
+    "W101": Code("warning", "question has no explanation"),
+    "W102": Code("warning", "'all/none of the above' option"),
+    "W103": Code("warning", "partial-credit weight Moodle cannot represent exactly"),
+    "W104": Code("warning", "unsafe HTML removed from content"),
+    "W105": Code("warning", "multiple select where every option is correct"),
+    # target checks (raised by exporters, reported like lint)
+    "T001": Code("warning", "question type not supported by this target; left out"),
+    "T002": Code("warning", "setting the target cannot hold; ignored"),
+    "T003": Code("error", "weight the target cannot represent"),
+    "T004": Code("warning", "content the target renders differently"),
+    "T005": Code("error", "content the target cannot carry"),
+    # output
+    "E901": Code("error", "cannot write output"),
+    "E902": Code("error", "unknown target"),
+    "E903": Code("error", "invalid exporter option"),
+}

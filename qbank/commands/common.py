@@ -1,0 +1,36 @@
+"""What the subcommands share: reporting diagnostics, and choosing exit codes."""
+
+from __future__ import annotations
+
+import argparse
+import os
+import sys
+from collections.abc import Sequence
+from typing import TextIO
+
+from qbank import diagnostics as dg
+
+EXIT_CLEAN, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
+
+
+def add_report_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--format", choices=sorted(dg.RENDERERS), default="text",
+                        help="how to print diagnostics (default: text)")
+    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+
+
+def finish(found: Sequence[dg.Diagnostic], args: argparse.Namespace, stream: TextIO | None = None) -> int:
+    """Print the diagnostics and return the exit code they mean."""
+    if args.strict:
+        found = [d.escalated() for d in found]
+    out = stream or (sys.stdout if args.format != "text" else sys.stderr)
+    color = args.format == "text" and hasattr(out, "isatty") and out.isatty() and "NO_COLOR" not in os.environ
+    text = dg.render(found, args.format, color=color)
+    if text:
+        out.write(text)
+    return EXIT_PROBLEMS if any(d.is_error for d in found) else EXIT_CLEAN
+
+
+def usage_error(message: str) -> int:
+    print(f"qbank: error: {message}", file=sys.stderr)
+    return EXIT_USAGE

@@ -1,0 +1,51 @@
+"""``qbank targets``: the installed targets, what each holds, and its options."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import Any
+
+from qbank import registry
+from qbank.models import QUESTION_TYPES
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
+    parser = sub.add_parser("targets", help="list the installed export targets")
+    parser.add_argument("--format", choices=("text", "json"), default="text")
+    parser.set_defaults(run=run)
+
+
+def run(args: argparse.Namespace) -> int:
+    rows: list[dict[str, Any]] = []
+    broken: list[str] = []
+    for name in registry.available():
+        try:
+            cls = registry.load(name)
+        except registry.TargetLoadError as exc:
+            broken.append(str(exc))
+            continue
+        rows.append({
+            "name": name,
+            "description": cls.description,
+            "output": cls.suffix,
+            "types": [t for t in QUESTION_TYPES if t in cls.supported_types],
+            "not_supported": [t for t in QUESTION_TYPES if t not in cls.supported_types],
+            "options": [{"name": o.name, "default": o.default, "choices": o.choices, "help": o.help}
+                        for o in cls.options],
+        })
+    for message in broken:
+        print(f"qbank: warning: {message}", file=sys.stderr)
+    if args.format == "json":
+        print(json.dumps(rows, indent=2))
+        return 0
+    for row in rows:
+        print(f"{row['name']:<12} {row['description']}  (writes *{row['output']})")
+        print(f"{'':<12} holds: {', '.join(row['types'])}")
+        if row["not_supported"]:
+            print(f"{'':<12} cannot hold: {', '.join(row['not_supported'])}")
+        for opt in row["options"]:
+            choices = f" ({'|'.join(opt['choices'])})" if opt["choices"] else ""
+            print(f"{'':<12} -O {opt['name']}=...{choices}: {opt['help']} [default: {opt['default']}]")
+    return 0

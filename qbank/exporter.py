@@ -1,0 +1,117 @@
+"""The small base class every target implements, and what an export returns.
+
+An exporter receives a validated :class:`~qbank.models.Bank` and returns its artifact plus
+diagnostics. ``check`` holds the target's own rules (``qbank lint --target``); questions of a
+type the target cannot hold are left out with a T001 warning naming them and their line.
+"""
+
+from __future__ import annotations
+
+from abc import ABC, abstractmethod
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import ClassVar
+
+from qbank import diagnostics as dg
+from qbank.models import Bank, Question
+
+
+@dataclass(frozen=True)
+class Option:
+    """A setting a target accepts on the command line as ``-O name=value``."""
+
+    name: str
+    help: str
+    default: str
+    choices: tuple[str, ...] | None = None
+
+
+@dataclass
+class ExportResult:
+    data: bytes | None  # None when errors stopped the export
+    diagnostics: list[dg.Diagnostic] = field(default_factory=list)
+    questions: int = 0  # how many questions the artifact holds
+
+
+class ExportError(Exception):
+    """A problem found while writing an artifact, with the diagnostic that explains it."""
+
+    def __init__(self, diagnostic: dg.Diagnostic) -> None:
+        super().__init__(diagnostic.message)
+        self.diagnostic = diagnostic
+
+
+class Exporter(ABC):
+    name: ClassVar[str]
+    description: ClassVar[str]
+    suffix: ClassVar[str]  # appended to the bank's stem for the default output name
+    supported_types: ClassVar[frozenset[str]]
+    options: ClassVar[tuple[Option, ...]] = ()
+    # For a question type this target cannot hold: which target can (named in the warning).
+    alternatives: ClassVar[dict[str, str]] = {}
+
+    def __init__(self, **settings: str) -> None:
+        known = {opt.name: opt for opt in self.options}
+        values = {opt.name: opt.default for opt in self.options}
+        for key, value in settings.items():
+            opt = known.get(key)
+            if opt is None:
+                raise ValueError(f"target `{self.name}` has no option `{key}`"
+                                 + (f"; options: {', '.join(known)}" if known else ""))
+            if opt.choices is not None and value not in opt.choices:
+                raise ValueError(f"`{key}` must be one of {', '.join(opt.choices)}, not `{value}`")
+            values[key] = value
+        self.settings = values
+
+    # --- helpers for subclasses -----------------------------------------------------------
+
+    def diagnostic(self, code: str, message: str, bank: Bank, line: int, col: int = 1,
+                   hint: str | None = None) -> dg.Diagnostic:
+        return dg.make(code, message, bank.path, line, col, hint=hint, target=self.name)
+
+    # --- the protocol ------------------------------------------------------------------
+
+    def check_question(self, bank: Bank, question: Question) -> list[dg.Diagnostic]:
+        """This target's own rules for one question it can hold (override as needed)."""
+        return []
+
+    def check_bank(self, bank: Bank) -> list[dg.Diagnostic]:
+        """This target's own rules for the bank as a whole (override as needed)."""
+        return []
+
+    def supported(self, bank: Bank) -> tuple[list[Question], list[dg.Diagnostic]]:
+        kept: list[Question] = []
+        found: list[dg.Diagnostic] = []
+        for question in bank.questions:
+            if question.type in self.supported_types:
+                kept.append(question)
+                continue
+            other = self.alternatives.get(question.type)
+            found.append(self.diagnostic(
+                "T001", f"`{question.id}`: {self.name} cannot hold a {question.type} question; it is left out",
+                bank, question.pos.line, 1,
+                hint=(f"export it with `--to {other}`" if other else "choose another target for it")
+                + ", or change its type"))
+        return kept, found
+
+    def check(self, bank: Bank) -> list[dg.Diagnostic]:
+        kept, found = self.supported(bank)
+        for question in kept:
+            found.extend(self.check_question(bank, question))
+        found.extend(self.check_bank(bank))
+        return found
+
+    def export(self, bank: Bank) -> ExportResult:
+        kept, _ = self.supported(bank)
+        found = self.check(bank)
+        if any(d.is_error for d in found):
+            return ExportResult(None, found, 0)
+        try:
+            data = self.render(bank, kept)
+        except ExportError as exc:
+            return ExportResult(None, [*found, exc.diagnostic], 0)
+        return ExportResult(data, found, len(kept))
+
+    @abstractmethod
+    def render(self, bank: Bank, questions: Sequence[Question]) -> bytes:
+        """The artifact's bytes for ``questions`` (the ones this target holds)."""

@@ -1,0 +1,95 @@
+"""Turns source lines into :class:`~qbank.models.Fragment` objects with exact positions."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from qbank import diagnostics as dg
+from qbank.models import Fragment, Image, Math, Pos
+from qbank.scan import SourceText, scan
+from qbank.textrules import check_fragment
+
+
+@dataclass(frozen=True)
+class Line:
+    number: int  # 1-based line in the file
+    col: int  # 1-based column where ``text`` starts
+    text: str
+
+    def dedent(self, width: int) -> Line:
+        strip = min(width, len(self.text) - len(self.text.lstrip(" ")))
+        return Line(self.number, self.col + strip, self.text[strip:])
+
+
+@dataclass(frozen=True)
+class RawBlank:
+    """The text between ``[[`` and ``]]`` in a stem, and where it starts in the file."""
+
+    content: str
+    line: int
+    col: int
+
+
+@dataclass
+class Context:
+    """What the reader of one file shares: where it is, and the diagnostics found so far."""
+
+    file: str
+    folder: Path
+    diagnostics: list[dg.Diagnostic] = field(default_factory=list)
+
+    def report(self, code: str, message: str, line: int, col: int = 1, *, hint: str | None = None,
+               end_col: int | None = None) -> None:
+        self.diagnostics.append(dg.make(code, message, self.file, line, col, hint=hint, end_col=end_col))
+
+    def pos(self, line: int, col: int = 1) -> Pos:
+        return Pos(file=self.file, line=line, col=col)
+
+
+def trim(lines: list[Line]) -> list[Line]:
+    start, end = 0, len(lines)
+    while start < end and not lines[start].text.strip():
+        start += 1
+    while end > start and not lines[end - 1].text.strip():
+        end -= 1
+    return lines[start:end]
+
+
+def make(ctx: Context, lines: list[Line], *, blanks: bool = False,
+         at: tuple[int, int] | None = None) -> tuple[Fragment, list[RawBlank]]:
+    """A fragment from ``lines``; also returns the raw blanks found when ``blanks`` is set."""
+    lines = trim(lines)
+    if not lines:
+        line, col = at or (1, 1)
+        return Fragment(source="", template="", pos=ctx.pos(line, col)), []
+    source = SourceText("\n".join(ln.text for ln in lines), tuple((ln.number, ln.col) for ln in lines))
+    result = scan(source.text, blanks=blanks)
+    for problem in result.problems:
+        line, col = source.locate(problem.offset)
+        ctx.report(problem.code, problem.message, line, col, hint=problem.hint, end_col=col + 1)
+
+    maths = []
+    for found in result.math:
+        line, col = source.locate(found.start)
+        maths.append(Math(latex=found.content, display=found.display, pos=ctx.pos(line, col)))
+    images = []
+    for found in result.images:
+        line, col = source.locate(found.start)
+        target = found.content
+        resolved = os.path.normpath(ctx.folder / target) if target else ""
+        images.append(Image(src=target, path=resolved, alt=found.alt.strip(), title=found.title,
+                            pos=ctx.pos(line, col)))
+    first = lines[0]
+    fragment = Fragment(source=source.text, template=result.template, pos=ctx.pos(first.number, first.col),
+                        math=tuple(maths), images=tuple(images), blanks=len(result.blanks))
+    check_fragment(fragment, ctx.folder, ctx.report)
+    raw_blanks = [RawBlank(b.content, *source.locate(b.start)) for b in result.blanks]
+    return fragment, raw_blanks
+
+
+def plain(ctx: Context, line: Line) -> Fragment:
+    """A one-line fragment (a title, an answer) scanned for math like any other."""
+    fragment, _ = make(ctx, [line])
+    return fragment

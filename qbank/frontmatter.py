@@ -1,0 +1,136 @@
+"""YAML front matter: bank metadata and the defaults every question inherits."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from dataclasses import dataclass, field
+from decimal import Decimal
+from typing import Any, Literal
+
+import yaml
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+
+from qbank import diagnostics as dg
+from qbank.durations import parse_duration
+
+
+class FrontMatter(BaseModel):
+    """What a bank's front matter may hold. ``qbank schema`` publishes it as JSON Schema."""
+
+    model_config = ConfigDict(extra="forbid", title="qbank bank front matter")
+
+    title: str = Field(min_length=1, description="Bank title, shown as the quiz name")
+    description: str | None = Field(None, description="Markdown shown before the questions")
+    author: str | None = None
+    subjects: list[str] = Field(default_factory=list, description="Subject areas")
+    tags: list[str] = Field(default_factory=list, description="Tags every question gets")
+    level: str | None = Field(None, description="e.g. University")
+    difficulty: str | None = Field(None, description="Default difficulty of every question")
+    language: str = Field("en", description="BCP 47 language of the content")
+    points: Decimal = Field(Decimal(1), gt=0, description="Default points per question")
+    time_limit: str | int | None = Field(None, description="Default time limit per question: '15 min', '90 s'")
+    quiz_time_limit: str | int | None = Field(
+        None, description="Time limit of the whole quiz; default: the sum of the question limits")
+    shuffle: bool = Field(True, description="Shuffle answer options")
+    category: str | None = Field(None, description="Category path, e.g. 'Deep Learning/Generative Models'")
+    scoring: Literal["penalty", "no-penalty"] = Field(
+        "penalty", description="Multiple-select scoring: 'penalty' (wrong ticks cost) or 'no-penalty'")
+    allowed_attempts: int = Field(1, ge=-1, description="Attempts an LMS allows (-1: unlimited)")
+
+    @field_validator("subjects", "tags", mode="before")
+    @classmethod
+    def _split(cls, value: Any) -> Any:
+        if isinstance(value, str):
+            return [part.strip() for part in value.split(",") if part.strip()]
+        return value
+
+    @field_validator("time_limit", "quiz_time_limit")
+    @classmethod
+    def _duration(cls, value: Any) -> Any:
+        if value is not None and parse_duration(str(value)) is None:
+            raise ValueError("not a duration; write e.g. '15 min', '90 s' or '1 h'")
+        return value
+
+
+KEYS = tuple(FrontMatter.model_fields)
+
+
+@dataclass
+class FrontMatterResult:
+    data: FrontMatter | None
+    body_start: int  # index of the first body line (0-based)
+    diagnostics: list[dg.Diagnostic] = field(default_factory=list)
+
+
+def _key_line(lines: list[str], key: str) -> tuple[int, int]:
+    pattern = re.compile(r"^(\s*)" + re.escape(key) + r"\s*:")
+    for index, line in enumerate(lines):
+        match = pattern.match(line)
+        if match:
+            return index, len(match.group(1)) + 1
+    return 0, 1
+
+
+def read(file: str, lines: list[str]) -> FrontMatterResult:
+    """Parse front matter from the start of ``lines`` (the whole file)."""
+    if not lines or lines[0].strip() != "---":
+        return FrontMatterResult(None, 0, [dg.make(
+            "E105", "bank has no front matter with a title", file, 1,
+            hint="start the file with `---`, a line `title: ...`, and `---`")])
+    end = next((i for i in range(1, len(lines)) if lines[i].strip() in ("---", "...")), None)
+    if end is None:
+        return FrontMatterResult(None, len(lines), [dg.make(
+            "E102", "front matter starts with `---` but is never closed", file, 1,
+            hint="add a `---` line after the last front-matter key")])
+    block = lines[1:end]
+    text = "\n".join(block)
+    try:
+        raw = yaml.safe_load(text) if text.strip() else {}
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = (mark.line + 2) if mark is not None else 2
+        col = (mark.column + 1) if mark is not None else 1
+        problem = getattr(exc, "problem", None) or str(exc).splitlines()[0]
+        return FrontMatterResult(None, end + 1, [dg.make(
+            "E101", f"front matter is not valid YAML: {problem}", file, line, col,
+            hint="quote values that contain `:` or start with a special character, e.g. title: \"A: B\"")])
+    if not isinstance(raw, dict):
+        return FrontMatterResult(None, end + 1, [dg.make(
+            "E101", "front matter must be `key: value` lines", file, 2,
+            hint="write one `key: value` per line, e.g. `title: My quiz`")])
+
+    diags: list[dg.Diagnostic] = []
+    known: dict[str, Any] = {}
+    for key, value in raw.items():
+        name = str(key)
+        if name not in KEYS:
+            index, col = _key_line(block, name)
+            close = difflib.get_close_matches(name.lower().replace("-", "_"), KEYS, n=1, cutoff=0.6)
+            hint = f"did you mean `{close[0]}`?" if close else f"known keys: {', '.join(KEYS)}"
+            diags.append(dg.make("E103", f"unknown front-matter key `{name}`", file, index + 2, col,
+                                 hint=hint, end_col=col + len(name)))
+        else:
+            known[name] = value
+    if "title" not in known:
+        diags.append(dg.make("E105", "front matter has no `title`", file, 1,
+                             hint="add a line `title: ...` to the front matter"))
+    try:
+        data: FrontMatter | None = FrontMatter.model_validate(known)
+    except ValidationError as exc:
+        data = None
+        for error in exc.errors():
+            key = str(error["loc"][0]) if error["loc"] else ""
+            if key == "title" and "title" not in known:
+                continue
+            index, col = _key_line(block, key)
+            diags.append(dg.make("E104", f"front-matter `{key}`: {error['msg']}", file, index + 2, col,
+                                 hint=_hint_for(key)))
+    return FrontMatterResult(data if not diags else None, end + 1, diags)
+
+
+def _hint_for(key: str) -> str:
+    field_info = FrontMatter.model_fields.get(key)
+    if field_info is not None and field_info.description:
+        return f"`{key}`: {field_info.description}"
+    return f"check the value of `{key}`"

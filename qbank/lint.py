@@ -1,0 +1,76 @@
+"""Lint rules that run on the validated model (the reader checks structure as it reads)."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Iterable, Iterator
+from pathlib import Path
+
+from qbank import diagnostics as dg
+from qbank.fractions import moodle_percentage, nearest_moodle
+from qbank.models import Bank, Question
+from qbank.reader import read_bank
+
+ALL_NONE = re.compile(r"\b(all|none|both|neither) of (the|these) (above|options|answers|choices)\b", re.I)
+
+
+def _weight_rules(file: str, question: Question) -> Iterator[dg.Diagnostic]:
+    weighted = [*getattr(question, "choices", ()), *getattr(question, "answers", ())]
+    for item in weighted:
+        weight, line, col = item.weight, item.pos.line, item.pos.col
+        if moodle_percentage(weight) is None:
+            yield dg.make("W103", f"weight {weight:.5g}% is not one Moodle can store exactly", file, line, col,
+                          hint=f"Moodle would reject it; the nearest it accepts is {nearest_moodle(weight)}%")
+
+
+def lint_question(bank: Bank, question: Question) -> Iterator[dg.Diagnostic]:
+    file = bank.path
+    if question.type != "description" and question.explanation is None:
+        yield dg.make("W101", f"question `{question.id}` has no explanation", file, question.pos.line, 1,
+                      hint="add a `### Explanation` section: students see it after answering")
+    for choice in getattr(question, "choices", ()):
+        if question.type != "true-false" and ALL_NONE.search(choice.text.source):
+            yield dg.make("W102", "'all/none of the above' breaks when options are shuffled", file,
+                          choice.pos.line, choice.pos.col,
+                          hint="state the option in full, or use a multiple-select question")
+    if question.type == "multiple-select" and all(c.correct for c in question.choices):
+        yield dg.make("W105", "every option is correct", file, question.pos.line, 1,
+                      hint="add wrong options, or ticking every box is always right")
+    yield from _weight_rules(file, question)
+
+
+def lint_bank(bank: Bank) -> list[dg.Diagnostic]:
+    found: list[dg.Diagnostic] = []
+    for question in bank.questions:
+        found.extend(lint_question(bank, question))
+    for group in bank.groups:
+        members = [q for q in bank.questions if q.group == group.id]
+        if group.pick is not None and group.pick > len(members):
+            found.append(dg.make("E208", f"group `{group.id}` picks {group.pick} of {len(members)} questions",
+                                 bank.path, group.pos.line, 1, hint="lower `pick` or add questions to the group"))
+    return found
+
+
+def lint_file(path: str | Path) -> tuple[Bank | None, list[dg.Diagnostic]]:
+    """Read and lint one bank: all problems, in one pass."""
+    bank, found = read_bank(path)
+    if bank is not None:
+        found = found + lint_bank(bank)
+    return bank, found
+
+
+def bank_files(paths: Iterable[str]) -> tuple[list[str], list[str]]:
+    """Markdown banks under ``paths`` (files or folders, sorted), and the paths that do not exist."""
+    files: list[str] = []
+    missing: list[str] = []
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            files.extend(str(p) for p in sorted(path.rglob("*.md"))
+                         if not any(part.startswith(".") for part in p.relative_to(path).parts)
+                         and p.name.lower() != "readme.md")
+        elif path.exists():
+            files.append(str(path))
+        else:
+            missing.append(raw)
+    return files, missing

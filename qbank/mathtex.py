@@ -1,0 +1,131 @@
+"""LaTeX services: checking formulas with positions, and LaTeX → MathML.
+
+Conversion is latex2mathml's (a maintained pure-Python converter). It is lenient — it
+turns an unknown command into an identifier and ignores a missing ``\\frac`` argument — so
+:func:`check` adds the structural checks that give an author a position inside the formula.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from html import escape
+
+from latex2mathml import commands as l2m_commands
+from latex2mathml.converter import convert
+
+_TOKEN = re.compile(r"\\[a-zA-Z]+\*?|\\.|[{}]|[^\s]", re.S)
+_UNKNOWN = re.compile(r"<mi>(\\[a-zA-Z]+)</mi>")
+
+_TWO = {c for c in l2m_commands.COMMANDS_WITH_TWO_PARAMETERS if c.startswith("\\")}
+_ONE = {c for c in l2m_commands.COMMANDS_WITH_ONE_PARAMETER if c.startswith("\\")}
+_ONE -= {r"\left", r"\right", r"\middle"}
+
+
+def _tokens(latex: str) -> list[tuple[int, str]]:
+    return [(m.start(), m.group()) for m in _TOKEN.finditer(latex)]
+
+
+def _skip_argument(tokens: list[tuple[int, str]], k: int) -> int | None:
+    """Index after one argument starting at ``k`` (a group or a single token), or None."""
+    if k >= len(tokens) or tokens[k][1] in ("}", "&", r"\\"):
+        return None
+    if tokens[k][1] != "{":
+        return k + 1
+    depth = 0
+    for j in range(k, len(tokens)):
+        if tokens[j][1] == "{":
+            depth += 1
+        elif tokens[j][1] == "}":
+            depth -= 1
+            if depth == 0:
+                return j + 1
+    return None
+
+
+def check(latex: str) -> list[tuple[int, str, str]]:
+    """Problems in ``latex`` as (offset in the formula, message, hint); empty when it parses."""
+    if not latex.strip():
+        return [(0, "empty formula", "remove the empty delimiters or write the formula")]
+    problems: list[tuple[int, str, str]] = []
+    tokens = _tokens(latex)
+
+    stack: list[tuple[int, str]] = []
+    for offset, tok in tokens:
+        if tok == "{":
+            stack.append((offset, tok))
+        elif tok == "}":
+            if not stack or stack[-1][1] != "{":
+                problems.append((offset, "`}` closes a group that was never opened",
+                                 "remove it, or write `\\}` for a literal brace"))
+                return problems
+            stack.pop()
+    if stack:
+        problems.append((stack[-1][0], "`{` is never closed", "add the matching `}`"))
+        return problems
+
+    envs: list[tuple[int, str]] = []
+    lefts: list[int] = []
+    for k, (offset, tok) in enumerate(tokens):
+        if tok in (r"\begin", r"\end"):
+            name_end = _skip_argument(tokens, k + 1)
+            name = "".join(t for _, t in tokens[k + 2:(name_end or k + 2) - 1])
+            if tok == r"\begin":
+                envs.append((offset, name))
+            elif not envs:
+                problems.append((offset, f"`\\end{{{name}}}` has no `\\begin`", "add the matching \\begin"))
+            elif envs[-1][1] != name:
+                problems.append((offset, f"`\\end{{{name}}}` closes `\\begin{{{envs[-1][1]}}}`",
+                                 f"write `\\end{{{envs[-1][1]}}}`"))
+                envs.pop()
+            else:
+                envs.pop()
+        elif tok == r"\left":
+            lefts.append(offset)
+        elif tok == r"\right":
+            if not lefts:
+                problems.append((offset, "`\\right` without a `\\left`", "add `\\left` or remove `\\right`"))
+            else:
+                lefts.pop()
+        elif tok in _TWO or tok in _ONE:
+            arity = 2 if tok in _TWO else 1
+            j: int | None = k + 1
+            if tok == r"\sqrt" and j is not None and j < len(tokens) and tokens[j][1] == "[":
+                while j < len(tokens) and tokens[j][1] != "]":
+                    j += 1
+                j += 1
+            for _ in range(arity):
+                j = _skip_argument(tokens, j) if j is not None else None
+                if j is None:
+                    problems.append((offset, f"`{tok}` needs {arity} argument{'s' * (arity > 1)}",
+                                     f"write `{tok}" + "{…}" * arity + "`"))
+                    break
+    for offset, name in envs:
+        problems.append((offset, f"`\\begin{{{name}}}` is never ended", f"add `\\end{{{name}}}`"))
+    for offset in lefts:
+        problems.append((offset, "`\\left` without a `\\right`", "add `\\right.` or a closing delimiter"))
+    if problems:
+        return problems
+
+    try:
+        mathml = convert(latex)
+    except Exception as exc:  # latex2mathml raises many types; any of them means "does not parse"
+        reason = type(exc).__name__.removesuffix("Error")
+        words = re.sub(r"(?<!^)([A-Z])", r" \1", reason).lower()
+        return [(0, f"LaTeX does not parse ({words})", "check the formula's structure")]
+    for match in _UNKNOWN.finditer(mathml):
+        command = match.group(1)
+        where = re.search(re.escape(command) + r"(?![a-zA-Z])", latex)
+        problems.append((where.start() if where else 0, f"unknown LaTeX command `{command}`",
+                         "check the spelling; MathJax and MathML converters will not render it"))
+    return problems
+
+
+@lru_cache(maxsize=1 << 16)
+def to_mathml(latex: str, display: bool) -> str:
+    """MathML for ``latex``, with the LaTeX kept in an ``annotation`` so it is never lost."""
+    mathml = convert(latex, display="block" if display else "inline")
+    head_end = mathml.index(">") + 1
+    inner = mathml[head_end:mathml.rindex("</math>")]
+    annotation = f'<annotation encoding="application/x-tex">{escape(latex, quote=False)}</annotation>'
+    return f"{mathml[:head_end]}<semantics><mrow>{inner}</mrow>{annotation}</semantics></math>"

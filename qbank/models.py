@@ -1,0 +1,298 @@
+"""The validated question-bank model.
+
+The reader builds these objects from a Markdown bank; every exporter reads only these.
+All objects are immutable and every one carries the source position it came from, so any
+later stage (an exporter too) can report a problem at the author's line.
+
+Text that an author writes in Markdown is a :class:`Fragment`: the Markdown source with its
+math, images and blanks already located. Rendering a fragment to HTML happens once, in
+:mod:`qbank.render`, and each target then substitutes math, images and blanks its own way.
+"""
+
+from __future__ import annotations
+
+from decimal import Decimal
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Frozen(BaseModel):
+    model_config = ConfigDict(frozen=True, extra="forbid")
+
+
+class Pos(Frozen):
+    """A 1-based position in a source file."""
+
+    file: str
+    line: int
+    col: int = 1
+
+    def __str__(self) -> str:
+        return f"{self.file}:{self.line}:{self.col}"
+
+
+class Math(Frozen):
+    """One formula, as the author wrote it (delimiters removed)."""
+
+    latex: str
+    display: bool
+    pos: Pos  # position of the formula's first character, after the opening delimiter
+
+
+class Image(Frozen):
+    src: str  # as written in the Markdown
+    path: str  # absolute path of the file, resolved against the bank's folder
+    alt: str
+    title: str | None = None
+    pos: Pos
+
+
+class Fragment(Frozen):
+    """Author-written Markdown (a stem, an option, a piece of feedback...).
+
+    ``template`` is ``source`` with every formula, image target and blank replaced by a
+    placeholder (see :mod:`qbank.placeholders`), ready to go through Markdown unharmed.
+    """
+
+    source: str
+    template: str
+    pos: Pos
+    math: tuple[Math, ...] = ()
+    images: tuple[Image, ...] = ()
+    blanks: int = 0
+
+    @property
+    def is_empty(self) -> bool:
+        return not self.source.strip()
+
+
+# --- answers -------------------------------------------------------------------------
+
+
+class Choice(Frozen):
+    """An option of a multiple-choice, multiple-select or true/false question."""
+
+    id: str  # stable within the question: "a", "b", ... (or "true"/"false")
+    text: Fragment
+    correct: bool
+    weight: float  # score fraction in percent, -100..100, already resolved by the scoring policy
+    feedback: Fragment | None = None
+    pos: Pos
+
+
+class TextAnswer(Frozen):
+    """An accepted answer of a short-answer question (plain text, matched as typed)."""
+
+    text: str
+    weight: float = 100.0
+    feedback: Fragment | None = None
+    pos: Pos
+
+
+class NumericAnswer(Frozen):
+    """An accepted numerical answer: ``value ± tolerance`` (exact when tolerance is 0).
+
+    A range ``[low, high]`` is kept as ``kind="range"`` with ``value`` its midpoint and
+    ``tolerance`` its half-width; both are exact because they are decimals.
+    """
+
+    kind: Literal["exact", "tolerance", "range"]
+    value: Decimal
+    tolerance: Decimal = Decimal(0)
+    source: str  # the answer as the author wrote it
+    weight: float = 100.0
+    feedback: Fragment | None = None
+    pos: Pos
+
+    @property
+    def low(self) -> Decimal:
+        return self.value - self.tolerance
+
+    @property
+    def high(self) -> Decimal:
+        return self.value + self.tolerance
+
+
+class MatchPair(Frozen):
+    left: Fragment
+    right: Fragment
+    pos: Pos
+
+
+class OrderItem(Frozen):
+    id: str
+    text: Fragment
+    pos: Pos
+
+
+class BlankOption(Frozen):
+    text: str
+    correct: bool
+
+
+class Blank(Frozen):
+    """A gap in a fill-in-the-blanks stem: typed answers, or a dropdown of options."""
+
+    id: str  # "1", "2", ... in stem order; the placeholder index is ``int(id) - 1``
+    kind: Literal["text", "dropdown"]
+    answers: tuple[str, ...] = ()  # text blanks: every accepted answer
+    options: tuple[BlankOption, ...] = ()  # dropdown blanks: options in author order
+    case_sensitive: bool = False
+    pos: Pos
+
+
+# --- questions -----------------------------------------------------------------------
+
+QuestionType = Literal[
+    "multiple-choice",
+    "multiple-select",
+    "true-false",
+    "short-answer",
+    "numerical",
+    "essay",
+    "matching",
+    "ordering",
+    "fill-in-blanks",
+    "description",
+]
+
+QUESTION_TYPES: tuple[str, ...] = QuestionType.__args__  # type: ignore[attr-defined]
+
+ScoringPolicy = Literal["penalty", "no-penalty"]
+
+
+class QuestionBase(Frozen):
+    id: str
+    title: str
+    pos: Pos
+    stem: Fragment
+    points: Decimal
+    time_limit: int | None = None  # seconds
+    tags: tuple[str, ...] = ()
+    difficulty: str | None = None
+    shuffle: bool = True
+    group: str | None = None  # id of the bank group (pool) this question belongs to
+    explanation: Fragment | None = None  # general feedback, shown after answering
+    correct_feedback: Fragment | None = None
+    incorrect_feedback: Fragment | None = None
+
+
+class MultipleChoice(QuestionBase):
+    type: Literal["multiple-choice"] = "multiple-choice"
+    choices: tuple[Choice, ...]
+
+    @property
+    def correct_choice(self) -> Choice:
+        return next(c for c in self.choices if c.correct)
+
+
+class MultipleSelect(QuestionBase):
+    type: Literal["multiple-select"] = "multiple-select"
+    choices: tuple[Choice, ...]
+    scoring: ScoringPolicy = "penalty"
+
+
+class TrueFalse(QuestionBase):
+    type: Literal["true-false"] = "true-false"
+    answer: bool
+    choices: tuple[Choice, ...]  # exactly two: id "true" then id "false", with their feedback
+
+
+class ShortAnswer(QuestionBase):
+    type: Literal["short-answer"] = "short-answer"
+    answers: tuple[TextAnswer, ...]
+    case_sensitive: bool = False
+
+
+class Numerical(QuestionBase):
+    type: Literal["numerical"] = "numerical"
+    answers: tuple[NumericAnswer, ...]
+    unit: str | None = None
+
+
+class Essay(QuestionBase):
+    type: Literal["essay"] = "essay"
+    response_lines: int = 10
+    shuffle: bool = False
+
+
+class Matching(QuestionBase):
+    type: Literal["matching"] = "matching"
+    pairs: tuple[MatchPair, ...]
+    distractors: tuple[Fragment, ...] = ()
+
+
+class Ordering(QuestionBase):
+    type: Literal["ordering"] = "ordering"
+    items: tuple[OrderItem, ...]  # in the correct order
+
+
+class FillInBlanks(QuestionBase):
+    type: Literal["fill-in-blanks"] = "fill-in-blanks"
+    blanks: tuple[Blank, ...]
+    shuffle: bool = False
+
+
+class Description(QuestionBase):
+    type: Literal["description"] = "description"
+    points: Decimal = Decimal(0)
+    shuffle: bool = False
+
+
+Question = Annotated[
+    MultipleChoice
+    | MultipleSelect
+    | TrueFalse
+    | ShortAnswer
+    | Numerical
+    | Essay
+    | Matching
+    | Ordering
+    | FillInBlanks
+    | Description,
+    Field(discriminator="type"),
+]
+
+ChoiceQuestion = MultipleChoice | MultipleSelect | TrueFalse
+
+
+class Group(Frozen):
+    """A section of a bank; with ``pick`` set, a pool from which an LMS draws questions."""
+
+    id: str
+    title: str
+    pick: int | None = None
+    points_per_question: Decimal | None = None
+    pos: Pos
+
+
+class Bank(Frozen):
+    path: str  # the bank file, as given to the reader
+    title: str
+    description: Fragment | None = None
+    author: str | None = None
+    subjects: tuple[str, ...] = ()
+    tags: tuple[str, ...] = ()
+    level: str | None = None
+    difficulty: str | None = None
+    language: str = "en"
+    category: str | None = None
+    time_limit: int | None = None  # seconds for the whole quiz, when the bank sets one
+    shuffle: bool = True
+    allowed_attempts: int = 1
+    groups: tuple[Group, ...] = ()
+    questions: tuple[Question, ...]
+    pos: Pos
+
+    @property
+    def total_points(self) -> Decimal:
+        return sum((q.points for q in self.questions), Decimal(0))
+
+    @property
+    def quiz_time_limit(self) -> int | None:
+        """The bank's own limit, else the sum of the per-question limits (None if neither)."""
+        if self.time_limit is not None:
+            return self.time_limit
+        limits = [q.time_limit for q in self.questions if q.time_limit is not None]
+        return sum(limits) if limits else None

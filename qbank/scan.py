@@ -1,0 +1,192 @@
+"""Locates math, images and blanks in a Markdown fragment, before Markdown runs.
+
+Math delimiters follow Pandoc's ``tex_math_dollars`` rule: an opening ``$`` must have a
+non-space character right after it, a closing ``$`` a non-space character right before it
+and no digit right after it, so "$5 and $10" stays text. ``$$...$$``, ``\\(...\\)`` and
+``\\[...\\]`` are math too; ``\\$`` is a literal dollar. Code spans and fenced code blocks are
+never scanned.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from qbank import placeholders
+
+_FENCE = re.compile(r"( {0,3})(`{3,}|~{3,})[^\n]*")
+_IMAGE = re.compile(r"!\[((?:[^\]\\]|\\.)*)\]\(\s*(<[^>\n]*>|[^)\s]*)(?:\s+\"([^\"]*)\")?\s*\)")
+
+
+@dataclass(frozen=True)
+class SourceText:
+    """A fragment's text and where each of its lines starts in the file (1-based)."""
+
+    text: str
+    starts: tuple[tuple[int, int], ...]  # (line, col) of the first character of each text line
+
+    def locate(self, offset: int) -> tuple[int, int]:
+        line_index = self.text.count("\n", 0, offset)
+        line_start = self.text.rfind("\n", 0, offset) + 1
+        line, col = self.starts[min(line_index, len(self.starts) - 1)]
+        return line, col + (offset - line_start)
+
+
+@dataclass
+class Found:
+    kind: str  # "math" | "image" | "blank"
+    start: int  # offset of the content (after the opening delimiter)
+    content: str
+    display: bool = False
+    alt: str = ""
+    title: str | None = None
+
+
+@dataclass
+class Problem:
+    offset: int
+    code: str
+    message: str
+    hint: str | None = None
+
+
+@dataclass
+class ScanResult:
+    template: str
+    math: list[Found] = field(default_factory=list)
+    images: list[Found] = field(default_factory=list)
+    blanks: list[Found] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+
+
+def _closing_dollar(text: str, start: int) -> int:
+    """Index of the ``$`` closing inline math opened just before ``start``, or -1."""
+    i = start
+    n = len(text)
+    while i < n:
+        ch = text[i]
+        if ch == "\\":
+            i += 2
+            continue
+        if ch == "\n" and text.startswith("\n", i + 1):
+            return -1  # math never spans a paragraph break
+        if ch == "$" and not text[i - 1].isspace() and not (i + 1 < n and text[i + 1].isdigit()):
+            return i
+        i += 1
+    return -1
+
+
+def scan(text: str, *, blanks: bool = False) -> ScanResult:
+    """Split ``text`` into a placeholder template and the math/images/blanks it holds."""
+    out: list[str] = []
+    result = ScanResult(template="")
+    i, n = 0, len(text)
+
+    def add_math(content_start: int, content: str, display: bool) -> None:
+        out.append(placeholders.token(placeholders.MATH, len(result.math)))
+        result.math.append(Found("math", content_start, content, display=display))
+
+    while i < n:
+        ch = text[i]
+        if (i == 0 or text[i - 1] == "\n") and ch in " `~":
+            fence = _FENCE.match(text, i)
+            if fence:
+                marker = fence.group(2)
+                close = re.compile(r"^ {0,3}" + re.escape(marker[0]) + "{" + str(len(marker)) + r",}\s*$",
+                                   re.M)
+                end_match = close.search(text, fence.end())
+                end = end_match.end() if end_match else n
+                out.append(text[i:end])
+                i = end
+                continue
+        if ch == "`":
+            run = 0
+            while i + run < n and text[i + run] == "`":
+                run += 1
+            ticks = "`" * run
+            j = text.find(ticks, i + run)
+            while j != -1 and j + run < n and text[j + run] == "`":
+                j = text.find(ticks, j + run + 1)
+            if j == -1:
+                out.append(ticks)
+                i += run
+            else:
+                out.append(text[i:j + run])
+                i = j + run
+            continue
+        if ch == "\\" and i + 1 < n:
+            nxt = text[i + 1]
+            if nxt == "$":
+                out.append("&#36;")
+                i += 2
+                continue
+            if nxt in "([":
+                closer = "\\)" if nxt == "(" else "\\]"
+                j = text.find(closer, i + 2)
+                if j == -1:
+                    result.problems.append(Problem(i, "E502", f"`\\{nxt}` opens a formula that is never closed",
+                                                   f"close it with `{closer}`, or write `\\\\{nxt}` for a "
+                                                   "literal backslash"))
+                    out.append(text[i:i + 2])
+                    i += 2
+                    continue
+                add_math(i + 2, text[i + 2:j], display=nxt == "[")
+                i = j + 2
+                continue
+            out.append(text[i:i + 2])
+            i += 2
+            continue
+        if ch == "$":
+            if text.startswith("$$", i):
+                j = text.find("$$", i + 2)
+                if j == -1:
+                    result.problems.append(Problem(i, "E502", "`$$` opens a display formula that is never closed",
+                                                   "close it with `$$`, or write `\\$\\$` for literal dollars"))
+                    out.append("&#36;&#36;")
+                    i += 2
+                    continue
+                add_math(i + 2, text[i + 2:j], display=True)
+                i = j + 2
+                continue
+            if i + 1 < n and not text[i + 1].isspace():
+                j = _closing_dollar(text, i + 1)
+                if j != -1:
+                    add_math(i + 1, text[i + 1:j], display=False)
+                    i = j + 1
+                    continue
+                if not text[i + 1].isdigit() and text[i + 1] not in ".,;:!?)]'\"":
+                    result.problems.append(Problem(
+                        i, "E502", "`$` opens an inline formula that is never closed",
+                        "close the formula with `$` (no space before it), or write `\\$` for a literal dollar"))
+            out.append("&#36;")
+            i += 1
+            continue
+        if blanks and ch == "[" and text.startswith("[[", i):
+            j = text.find("]]", i + 2)
+            if j != -1 and "\n\n" not in text[i:j]:
+                out.append(placeholders.token(placeholders.BLANK, len(result.blanks)))
+                result.blanks.append(Found("blank", i + 2, text[i + 2:j]))
+                i = j + 2
+                continue
+        out.append(ch)
+        i += 1
+
+    template = "".join(out)
+
+    cursor = 0
+
+    def image(match: re.Match[str]) -> str:
+        # Offsets in the template differ from the source once math is replaced: find the
+        # image target in the source itself, in order, to report positions there.
+        nonlocal cursor
+        raw = match.group(2)
+        src = raw[1:-1] if raw.startswith("<") and raw.endswith(">") else raw
+        found = text.find("](", cursor)
+        offset = found + 2 if found != -1 else 0
+        cursor = offset
+        result.images.append(Found("image", offset, src, alt=match.group(1), title=match.group(3)))
+        token = placeholders.token(placeholders.IMAGE, len(result.images) - 1)
+        return f"![{match.group(1)}]({token})"
+
+    result.template = _IMAGE.sub(image, template)
+    return result

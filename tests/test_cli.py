@@ -1,0 +1,68 @@
+"""The command line as a user meets it: exit codes, formats, and no tracebacks."""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+from pathlib import Path
+
+from support import CONTENT, ROOT
+
+BROKEN = "---\ntitle: T\n---\n\n## Q\n\nPick.\n\n- (x) a\n- (x) b\n"
+WARNING_ONLY = "---\ntitle: T\n---\n\n## Q\n\nPick.\n\n- (x) a\n- ( ) b\n"
+
+
+def qbank(*args: str, cwd: Path = ROOT) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "qbank", *args], capture_output=True, text=True, cwd=cwd,
+                          timeout=120)
+
+
+def test_lint_content_is_clean() -> None:
+    result = qbank("lint", "content/")
+    assert result.returncode == 0, result.stderr
+    assert result.stderr == ""
+
+
+def test_lint_text_shows_line_caret_and_hint(tmp_path: Path) -> None:
+    (tmp_path / "b.md").write_text(BROKEN)
+    result = qbank("lint", str(tmp_path / "b.md"))
+    assert result.returncode == 1
+    assert f"{tmp_path / 'b.md'}:5:1: error[E302]" in result.stderr
+    assert "    5 | ## Q" in result.stderr and "^" in result.stderr and "= hint:" in result.stderr
+    assert "Traceback" not in result.stderr
+
+
+def test_lint_json_and_github_formats(tmp_path: Path) -> None:
+    (tmp_path / "b.md").write_text(BROKEN)
+    data = json.loads(qbank("lint", "--format", "json", str(tmp_path)).stdout)
+    assert [(d["code"], d["line"], d["severity"]) for d in data] == [("E302", 5, "error")]
+    github = qbank("lint", "--format", "github", str(tmp_path)).stdout
+    assert github.startswith(f"::error file={tmp_path / 'b.md'},line=5,col=1,title=E302::")
+
+
+def test_warnings_pass_unless_strict(tmp_path: Path) -> None:
+    (tmp_path / "b.md").write_text(WARNING_ONLY)
+    assert qbank("lint", str(tmp_path)).returncode == 0
+    assert qbank("lint", "--strict", str(tmp_path)).returncode == 1
+
+
+def test_usage_errors_exit_2(tmp_path: Path) -> None:
+    assert qbank("lint", str(tmp_path / "missing")).returncode == 2
+    assert qbank("lint").returncode == 2
+    assert qbank("lint", "--target", "no-such-target", str(CONTENT)).returncode == 2
+    result = qbank("export", str(CONTENT / "showcase.md"), "--to", "no-such-target")
+    assert result.returncode == 2 and "unknown target" in result.stderr
+
+
+def test_export_refuses_a_bank_with_errors(tmp_path: Path) -> None:
+    (tmp_path / "b.md").write_text(BROKEN)
+    out = tmp_path / "out.bin"
+    result = qbank("export", str(tmp_path / "b.md"), "--to", "gift", "-o", str(out))
+    assert result.returncode in (1, 2) and not out.exists()
+
+
+def test_targets_lists_the_registry() -> None:
+    result = qbank("targets", "--format", "json")
+    assert result.returncode == 0
+    assert "Traceback" not in result.stderr

@@ -1,0 +1,52 @@
+"""Math, image and blank detection, before Markdown runs."""
+
+from __future__ import annotations
+
+import pytest
+
+from qbank import placeholders
+from qbank.models import Fragment, Pos
+from qbank.render import to_html
+from qbank.scan import scan
+
+
+@pytest.mark.parametrize(("text", "formulas"), [
+    ("costs $5 and $10", []),
+    ("$x$ and $y$", ["x", "y"]),
+    ("$ x$ is not math", []),
+    ("$x $ is not math either", []),
+    ("$x$5 is not closed by a dollar before a digit", []),
+    (r"\$x\$ escaped", []),
+    (r"\(a\) and \[b\]", ["a", "b"]),
+    ("$$\\sum_i x_i$$", ["\\sum_i x_i"]),
+    ("`$x$` in code", []),
+    ("``a ` $x$ ``", []),
+    ("$a$\n\n$b$", ["a", "b"]),
+])
+def test_dollar_rules(text: str, formulas: list[str]) -> None:
+    assert [m.content for m in scan(text).math] == formulas
+
+
+def test_unclosed_math_is_reported_but_prices_are_not() -> None:
+    assert [p.code for p in scan("what is $x^2 here").problems] == ["E502"]
+    assert scan("it costs $5").problems == []
+    assert [p.code for p in scan("$$x").problems] == ["E502"]
+    assert [p.code for p in scan(r"\(x").problems] == ["E502"]
+
+
+def test_markdown_never_touches_math() -> None:
+    source = r"Let $a_1 * b_2 < c \& d$ and *emphasis*."
+    result = scan(source)
+    fragment = Fragment(source=source, template=result.template, pos=Pos(file="f", line=1),
+                        math=tuple(__import__("qbank.models", fromlist=["Math"]).Math(
+                            latex=m.content, display=m.display, pos=Pos(file="f", line=1)) for m in result.math))
+    html = to_html(fragment)
+    assert r"\(a_1 * b_2 &lt; c \&amp; d\)" in html and "<em>emphasis</em>" in html
+
+
+def test_blanks_and_images_become_placeholders() -> None:
+    result = scan("A [[x | y]] and ![alt](fig.svg \"t\")", blanks=True)
+    assert [b.content for b in result.blanks] == ["x | y"]
+    assert [(i.content, i.alt, i.title) for i in result.images] == [("fig.svg", "alt", "t")]
+    assert placeholders.token(placeholders.BLANK, 0) in result.template
+    assert placeholders.token(placeholders.IMAGE, 0) in result.template
