@@ -52,6 +52,8 @@ class Item:
 
 def fenced_mask(lines: list[Line]) -> list[bool]:
     """True for every line inside (or delimiting) a fenced code block."""
+    if not any("```" in line.text or "~~~" in line.text for line in lines):
+        return [False] * len(lines)
     mask: list[bool] = []
     fence: str | None = None
     for line in lines:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import NamedTuple
 
 from qbank import diagnostics as dg
 from qbank.models import Fragment, Image, Math, Pos
@@ -12,8 +13,9 @@ from qbank.scan import SourceText, scan
 from qbank.textrules import check_fragment
 
 
-@dataclass(frozen=True)
-class Line:
+class Line(NamedTuple):
+    """A line (or the part of one) of the source: a tuple, because the reader makes millions."""
+
     number: int  # 1-based line in the file
     col: int  # 1-based column where ``text`` starts
     text: str

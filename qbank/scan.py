@@ -15,6 +15,8 @@ from dataclasses import dataclass, field
 from qbank import placeholders
 
 _FENCE = re.compile(r"( {0,3})(`{3,}|~{3,})[^\n]*")
+# Characters that can open a code span, an escape, math or a blank; a newline before a fence.
+_SPECIAL = re.compile(r"[`\\$\[]|\n(?= {0,3}(?:`{3}|~{3}))")
 _IMAGE = re.compile(r"!\[((?:[^\]\\]|\\.)*)\]\(\s*(<[^>\n]*>|[^)\s]*)(?:\s+\"([^\"]*)\")?\s*\)")
 
 
@@ -87,8 +89,7 @@ def scan(text: str, *, blanks: bool = False) -> ScanResult:
         result.math.append(Found("math", content_start, content, display=display))
 
     while i < n:
-        ch = text[i]
-        if (i == 0 or text[i - 1] == "\n") and ch in " `~":
+        if (i == 0 or text[i - 1] == "\n") and text[i] in " `~":
             fence = _FENCE.match(text, i)
             if fence:
                 marker = fence.group(2)
@@ -99,6 +100,20 @@ def scan(text: str, *, blanks: bool = False) -> ScanResult:
                 out.append(text[i:end])
                 i = end
                 continue
+        # Copy plain text in one go up to the next character that can start something.
+        special = _SPECIAL.search(text, i)
+        if special is None:
+            out.append(text[i:])
+            break
+        if special.start() > i:
+            out.append(text[i:special.start()])
+            i = special.start()
+            continue
+        ch = text[i]
+        if ch == "\n":
+            out.append(ch)
+            i += 1
+            continue
         if ch == "`":
             run = 0
             while i + run < n and text[i + run] == "`":

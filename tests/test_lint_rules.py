@@ -151,3 +151,9 @@ def test_oversized_image(tmp_path: Path) -> None:
     path = write_bank(tmp_path, FRONT + "## Q\n\n![plot](big.png)\n\n- (x) a\n- ( ) b\n\n### Explanation\n\nx\n")
     (tmp_path / "big.png").write_bytes(b"\x89PNG" + b"0" * (3 * 1024 * 1024))
     assert [d.code for d in lint_file(path)[1]] == ["E405"]
+
+
+def test_every_code_is_documented() -> None:
+    doc = (Path(__file__).resolve().parent.parent / "docs" / "diagnostics.md").read_text()
+    for code, info in CODES.items():
+        assert f"| `{code}` | {info.severity} | {info.summary} |" in doc, code

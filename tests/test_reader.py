@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from qbank.models import MultipleChoice
 from qbank.reader import read_bank, slug
+
 from support import CONTENT, load_bank
 
 FRONT = "---\ntitle: T\npoints: 2\ntime_limit: 15 min\n---\n\n"
