@@ -33,7 +33,7 @@ def parse_options(pairs: list[str]) -> dict[str, str] | str:
         if "=" not in pair:
             return f"option `{pair}` must be KEY=VALUE"
         key, value = pair.split("=", 1)
-        options[key.strip()] = value.strip()
+        options[key.strip()] = value
     return options
 
 
