@@ -10,9 +10,10 @@ from __future__ import annotations
 import re
 from functools import lru_cache
 from html import escape
+from xml.etree.ElementTree import tostring
 
 from latex2mathml import commands as l2m_commands
-from latex2mathml.converter import convert
+from latex2mathml.converter import convert, convert_to_element
 
 _TOKEN = re.compile(r"\\[a-zA-Z]+\*?|\\.|[{}]|[^\s]", re.S)
 _UNKNOWN = re.compile(r"<mi>(\\[a-zA-Z]+)</mi>")
@@ -121,10 +122,24 @@ def check(latex: str) -> list[tuple[int, str, str]]:
     return problems
 
 
+_ESCAPED_ENTITY = re.compile(r"&amp;(#x[0-9A-Fa-f]+;)")
+
+
+def _mathml_text(latex: str, display: bool) -> str:
+    """latex2mathml's MathML, well-formed.
+
+    ``convert`` un-escapes its whole output to restore the character references it puts in
+    text nodes, which also un-escapes an author's ``&`` or ``<`` (``\\text{a<b}``) and breaks
+    the XML. Serialising its element tree and restoring only the references keeps both right.
+    """
+    element = convert_to_element(latex, display="block" if display else "inline")
+    return _ESCAPED_ENTITY.sub(r"&\1", tostring(element, encoding="unicode"))
+
+
 @lru_cache(maxsize=1 << 16)
 def to_mathml(latex: str, display: bool) -> str:
     """MathML for ``latex``, with the LaTeX kept in an ``annotation`` so it is never lost."""
-    mathml = convert(latex, display="block" if display else "inline")
+    mathml = _mathml_text(latex, display)
     head_end = mathml.index(">") + 1
     inner = mathml[head_end:mathml.rindex("</math>")]
     annotation = f'<annotation encoding="application/x-tex">{escape(latex, quote=False)}</annotation>'

@@ -50,3 +50,15 @@ def test_blanks_and_images_become_placeholders() -> None:
     assert [(i.content, i.alt, i.title) for i in result.images] == [("fig.svg", "alt", "t")]
     assert placeholders.token(placeholders.BLANK, 0) in result.template
     assert placeholders.token(placeholders.IMAGE, 0) in result.template
+
+
+@pytest.mark.parametrize("latex", [r"\text{a < b & c}", r"\begin{aligned} a &= b \\ c &< d \end{aligned}",
+                                   r"\frac{a}{b} \neq \nabla", r"x_{i} < 2"])
+def test_mathml_is_well_formed_and_keeps_the_latex(latex: str) -> None:
+    from lxml import etree
+
+    from qbank.mathtex import to_mathml
+
+    root = etree.fromstring(to_mathml(latex, display=False))
+    annotation = root.find(".//{http://www.w3.org/1998/Math/MathML}annotation")
+    assert annotation is not None and annotation.text == latex
