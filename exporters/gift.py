@@ -208,21 +208,24 @@ class GiftExporter(Exporter):
         found += self._losses(bank, question)
         return found
 
+    def cannot_hold(self, bank: Bank, question: Question) -> tuple[str, str] | None:
+        """Without a URL for hosted images, a question that shows an image cannot be written."""
+        if self.settings["asset-base-url"]:
+            return None
+        # Correct/incorrect feedback (and a description's explanation) are left out anyway.
+        left_out = {id(question.correct_feedback), id(question.incorrect_feedback)}
+        if isinstance(question, Description):
+            left_out.add(id(question.explanation))
+        for fragment in question_fragments(question):
+            if id(fragment) not in left_out and fragment.images:
+                return (f"GIFT cannot carry the image `{fragment.images[0].src}`",
+                        "host the images and give their folder's URL with `-O asset-base-url=https://...`, "
+                        "or use `--to moodle-xml`, which embeds them")
+        return None
+
     def _unwritable(self, bank: Bank, question: Question) -> list[dg.Diagnostic]:
         """T005: content GIFT cannot carry at all (the question would be broken)."""
         found: list[dg.Diagnostic] = []
-        if not self.settings["asset-base-url"]:
-            # Correct/incorrect feedback (and a description's explanation) are left out anyway.
-            left_out = {id(question.correct_feedback), id(question.incorrect_feedback)}
-            if isinstance(question, Description):
-                left_out.add(id(question.explanation))
-            for fragment in question_fragments(question):
-                for image in fragment.images if id(fragment) not in left_out else ():
-                    found.append(self.diagnostic(
-                        "T005", f"`{question.id}`: GIFT cannot carry the image `{image.src}`",
-                        bank, image.pos.line, image.pos.col,
-                        hint="host the images and give their folder's URL with "
-                             "`-O asset-base-url=https://...`, or use `--to moodle-xml`"))
         if isinstance(question, ShortAnswer):
             for answer in question.answers:
                 if "->" in answer.text:  # Moodle would read the whole block as a matching question

@@ -79,19 +79,30 @@ class Exporter(ABC):
         """This target's own rules for the bank as a whole (override as needed)."""
         return []
 
+    def cannot_hold(self, bank: Bank, question: Question) -> tuple[str, str] | None:
+        """Why this target cannot hold a question of a type it supports, as (reason, hint), or None.
+
+        Such a question is left out with a T001 warning, like one of an unsupported type.
+        """
+        return None
+
     def supported(self, bank: Bank) -> tuple[list[Question], list[dg.Diagnostic]]:
         kept: list[Question] = []
         found: list[dg.Diagnostic] = []
         for question in bank.questions:
             if question.type in self.supported_types:
-                kept.append(question)
-                continue
-            other = self.alternatives.get(question.type)
-            found.append(self.diagnostic(
-                "T001", f"`{question.id}`: {self.name} cannot hold a {question.type} question; it is left out",
-                bank, question.pos.line, 1,
-                hint=(f"export it with `--to {other}`" if other else "choose another target for it")
-                + ", or change its type"))
+                why = self.cannot_hold(bank, question)
+                if why is None:
+                    kept.append(question)
+                    continue
+                reason, hint = why
+            else:
+                other = self.alternatives.get(question.type)
+                reason = f"{self.name} cannot hold a {question.type} question"
+                hint = (f"export it with `--to {other}`" if other else "choose another target for it") \
+                    + ", or change its type"
+            found.append(self.diagnostic("T001", f"`{question.id}`: {reason}; it is left out",
+                                         bank, question.pos.line, 1, hint=hint))
         return kept, found
 
     def check(self, bank: Bank) -> list[dg.Diagnostic]:
