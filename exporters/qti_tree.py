@@ -58,6 +58,11 @@ def kebab(name: str) -> str:
 
 # QTI 3.0 puts the content of these elements in a qti-content-body child.
 _CONTENT_BODY_HOLDERS = frozenset({"modalFeedback", "rubricBlock"})
+_NEUTRAL_PREFIX = f"{{{NEUTRAL}}}"
+_MATHML_PREFIX = f"{{{MATHML_NS}}}"
+_RESPONSE_PROCESSING = f"{{{NEUTRAL}}}responseProcessing"
+_TAG_CACHE: dict[str, dict[str, str]] = {}
+_ATTRIBUTE_CACHE: dict[str, dict[str, str]] = {}
 
 MathFix = Callable[[etree._Element], None]
 
@@ -106,39 +111,58 @@ class Dialect:
         return root
 
     def _tag(self, element: etree._Element) -> str:
-        name = etree.QName(element)
-        if name.namespace == NEUTRAL:
-            return f"{{{self.namespace}}}{self.element_name(name.localname)}"
-        if name.namespace == XHTML_NS:
-            return f"{{{self.namespace}}}{name.localname}"
-        return str(element.tag)
+        return self._tag_for(str(element.tag))
+
+    def _tag_for(self, tag: str) -> str:
+        # Realizing a bank renames tens of thousands of elements with a few dozen distinct
+        # names: translate each name once (etree.QName per element dominated export time).
+        cache = _TAG_CACHE.setdefault(self.key, {})
+        found = cache.get(tag)
+        if found is None:
+            namespace, _, local = tag[1:].partition("}") if tag.startswith("{") else ("", "", tag)
+            if namespace == NEUTRAL:
+                found = f"{{{self.namespace}}}{self.element_name(local)}"
+            elif namespace == XHTML_NS:
+                found = f"{{{self.namespace}}}{local}"
+            else:
+                found = tag
+            cache[tag] = found
+        return found
+
+    def _attribute_for(self, attr: str) -> str:
+        cache = _ATTRIBUTE_CACHE.setdefault(self.key, {})
+        found = cache.get(attr)
+        if found is None:
+            found = cache[attr] = self.attribute_name(attr)
+        return found
 
     def _fill(self, source: etree._Element, target: etree._Element) -> None:
-        neutral = etree.QName(source).namespace == NEUTRAL
+        source_tag = str(source.tag)
+        neutral = source_tag.startswith(_NEUTRAL_PREFIX)
         for attr in sorted(source.attrib):
             value = str(source.attrib[attr])
             if neutral and attr in self.dropped_attributes:
                 continue
-            if neutral and attr == "template" and is_qti(source, "responseProcessing"):
+            if neutral and attr == "template" and source_tag == _RESPONSE_PROCESSING:
                 target.set(attr, self.template(value))
             elif neutral and not attr.startswith("{"):
-                target.set(self.attribute_name(attr), value)
+                target.set(self._attribute_for(attr), value)
             else:
                 target.set(attr, value)
         holder = target
-        if self.kebab and etree.QName(source).namespace == NEUTRAL and \
-                etree.QName(source).localname in _CONTENT_BODY_HOLDERS:
+        if self.kebab and neutral and source_tag[len(_NEUTRAL_PREFIX):] in _CONTENT_BODY_HOLDERS:
             holder = etree.SubElement(target, f"{{{self.namespace}}}qti-content-body")
         holder.text = source.text
         for child in source:
-            if not isinstance(child.tag, str):
+            child_tag = child.tag
+            if not isinstance(child_tag, str):
                 continue
-            if etree.QName(child).namespace == MATHML_NS:
+            if child_tag.startswith(_MATHML_PREFIX):
                 made = _copy(child)
                 if self.fix_math is not None:
                     self.fix_math(made)
             else:
-                made = etree.Element(self._tag(child))
+                made = etree.Element(self._tag_for(child_tag))
                 self._fill(child, made)
             made.tail = child.tail
             holder.append(made)
@@ -156,11 +180,11 @@ def indent(element: etree._Element, level: int = 0) -> etree._Element:
     Only neutral (QTI) elements that hold nothing but elements are indented, and author
     content (XHTML, MathML) is never entered: whitespace there can matter (``<pre>``).
     """
-    if etree.QName(element).namespace != NEUTRAL or len(element) == 0:
+    if not str(element.tag).startswith(_NEUTRAL_PREFIX) or len(element) == 0:
         return element
     if (element.text or "").strip() or any((child.tail or "").strip() for child in element):
         return element
-    if any(etree.QName(child).namespace == MATHML_NS for child in element):
+    if any(str(child.tag).startswith(_MATHML_PREFIX) for child in element):
         return element
     inner = "\n" + "  " * (level + 1)
     element.text = inner
