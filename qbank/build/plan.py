@@ -1,0 +1,121 @@
+"""What a build will do: the banks, the targets, and the name of every artifact."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass
+from importlib.metadata import EntryPoint
+from pathlib import Path
+
+from qbank import registry
+from qbank.build.fingerprint import code_fingerprint, sha256_bytes, target_fingerprint
+from qbank.exporter import Exporter
+
+
+class PlanError(Exception):
+    """A usage problem found while planning (unknown target, clashing artifact names...)."""
+
+
+@dataclass(frozen=True)
+class Target:
+    name: str
+    suffix: str
+    fingerprint: str
+    options: tuple[tuple[str, str], ...] = ()
+
+
+@dataclass(frozen=True)
+class BankJob:
+    """One bank to read, lint and export to every target of the build."""
+
+    path: str  # as the user gave it (diagnostics name it this way)
+    relative: str  # relative to the build's base folder, with forward slashes (for the manifest)
+    key: str  # content hash of the bank file, its path and the code
+    size: int
+
+
+# Exporter classes loaded in this process. Looking a target up through the registry scans every
+# installed distribution's metadata (milliseconds each time); a build needs each class once,
+# and forked workers inherit this table.
+_CLASSES: dict[str, type[Exporter]] = {}
+
+
+def exporter_class(name: str) -> type[Exporter]:
+    """The exporter class of installed target ``name`` (loaded once per process)."""
+    cls = _CLASSES.get(name)
+    if cls is None:
+        cls = _CLASSES[name] = registry.load(name)
+    return cls
+
+
+def _load(name: str, entry_point: EntryPoint) -> type[Exporter]:
+    if name not in _CLASSES:
+        try:
+            cls = entry_point.load()
+        except Exception as exc:  # a third-party target may fail in any way: a usage error, not a crash
+            raise PlanError(f"target `{name}` ({entry_point.value}) cannot be loaded: {exc}") from exc
+        if not (isinstance(cls, type) and issubclass(cls, Exporter)):
+            raise PlanError(f"target `{name}` ({entry_point.value}) is not an Exporter subclass")
+        _CLASSES[name] = cls
+    return _CLASSES[name]
+
+
+def resolve_targets(names: list[str] | None, options: dict[str, dict[str, str]] | None = None) -> list[Target]:
+    """The requested targets (all installed ones when ``names`` is None), in name order.
+
+    ``options`` holds each target's ``-O`` settings by target name.
+    """
+    options = options or {}
+    installed = registry.available()
+    wanted = sorted(set(names)) if names else list(installed)
+    unknown = [n for n in wanted if n not in installed]
+    if unknown:
+        raise PlanError(f"unknown target{'s' * (len(unknown) > 1)} {', '.join(f'`{n}`' for n in unknown)}; "
+                        f"installed: {', '.join(installed) or 'none'}")
+    if not wanted:
+        raise PlanError("no targets are installed (see `qbank targets`)")
+    targets = []
+    for name in wanted:
+        cls = _load(name, installed[name])
+        settings = options.get(name, {})
+        try:
+            cls(**settings)  # the exporter validates its own options
+        except ValueError as exc:
+            raise PlanError(f"{name}: {exc}") from exc
+        targets.append(Target(name, cls.suffix, target_fingerprint(installed[name], settings),
+                              tuple(sorted(settings.items()))))
+    foreign = sorted(set(options) - set(wanted))
+    if foreign:
+        raise PlanError(f"options given for target{'s' * (len(foreign) > 1)} not built: {', '.join(foreign)}")
+    return targets
+
+
+def relative_posix(path: str | Path, base: Path) -> str:
+    return Path(os.path.relpath(os.path.abspath(path), base)).as_posix()
+
+
+def plan_banks(files: list[str], base: Path) -> list[BankJob]:
+    jobs = []
+    for file in files:
+        try:
+            data = Path(file).read_bytes()
+        except OSError:
+            data = b""  # the reader reports why it cannot read the file (E003)
+        key = sha256_bytes(b"\0".join([code_fingerprint().encode(), file.encode(), data]))
+        jobs.append(BankJob(file, relative_posix(file, base), key, len(data)))
+    return jobs
+
+
+def artifact_names(jobs: list[BankJob], targets: list[Target]) -> dict[tuple[str, str], str]:
+    """``(bank path, target name) -> file name in the output folder``: ``<bank stem><suffix>``."""
+    names: dict[tuple[str, str], str] = {}
+    owner: dict[str, str] = {}
+    for job in jobs:
+        for target in targets:
+            name = Path(job.path).stem + target.suffix
+            if name in owner and owner[name] != job.path:
+                raise PlanError(f"{owner[name]} and {job.path} would both write {name}; "
+                                "rename one of the banks (artifacts are named after the bank file)")
+            owner[name] = job.path
+            names[(job.path, target.name)] = name
+    return names
