@@ -43,6 +43,8 @@ from . import moodle_common as mc
 # The placeholders Moodle's reader substitutes for escapes; plain text cannot hide them from it.
 PLACEHOLDER = re.compile(r"&&(?:058;|035;|061;|123;|125;|126;|092;|010)")
 GIFT_ESSAY_LINES = 15  # the answer-box height Moodle's GIFT reader gives every essay
+# An essay that keeps the format's default height asked for nothing in particular: no warning.
+DEFAULT_ESSAY_LINES = Essay.model_fields["response_lines"].default
 
 
 def escape(text: str) -> str:
@@ -250,7 +252,7 @@ class GiftExporter(Exporter):
             lost.append(f"the unit `{question.unit}`; it is left out")
         if isinstance(question, MultipleChoice | MultipleSelect | Matching) and not question.shuffle:
             lost.append("`shuffle=false`; Moodle applies its default")
-        if isinstance(question, Essay) and question.response_lines != GIFT_ESSAY_LINES:
+        if isinstance(question, Essay) and question.response_lines not in (GIFT_ESSAY_LINES, DEFAULT_ESSAY_LINES):
             lost.append(f"an answer box of {question.response_lines} lines; Moodle gives it {GIFT_ESSAY_LINES}")
         if isinstance(question, Description) and question.explanation is not None:
             lost.append("the explanation of a description; it is left out")

@@ -51,8 +51,8 @@ def make(code: str, message: str, file: str, line: int, col: int = 1, *, hint: s
                       severity=Severity(CODES[code].severity), end_col=end_col, target=target)
 
 
-def sort_key(d: Diagnostic) -> tuple[str, int, int, str, str]:
-    return (d.file, d.line, d.col, d.code, d.message)
+def sort_key(d: Diagnostic) -> tuple[str, int, int, str, str, str]:
+    return (d.file, d.line, d.col, d.code, d.message, d.target or "")
 
 
 # --- renderers -------------------------------------------------------------------------
