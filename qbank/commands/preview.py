@@ -20,8 +20,8 @@ from pathlib import Path
 from qbank import diagnostics as dg
 from qbank.atomic import write_atomic
 from qbank.commands.common import EXIT_CLEAN, add_report_options, finish, usage_error
-from qbank.commands.export import parse_options
-from qbank.exporters.html import HtmlExporter
+from qbank.commands.export import make_exporter
+from qbank.exporter import Exporter
 from qbank.lint import lint_file
 from qbank.walk import bank_fragments
 
@@ -47,7 +47,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 class PreviewBuild:
     """One bank's preview page: builds it, and knows which files it was built from."""
 
-    def __init__(self, bank: Path, folder: Path, exporter: HtmlExporter) -> None:
+    def __init__(self, bank: Path, folder: Path, exporter: Exporter) -> None:
         self.bank = bank
         self.exporter = exporter
         self.page = folder / f"{bank.stem}.html"
@@ -79,7 +79,7 @@ class PreviewBuild:
                 data = result.data
         self.sources = self.snapshot(watched)
         if data is None:
-            data = error_page(self.bank.name, found, self.exporter.reload_endpoint)
+            data = error_page(self.bank.name, found, getattr(self.exporter, "reload_endpoint", None))
         write_atomic(self.page, data)
         self.version += 1
         return found
@@ -123,19 +123,16 @@ def make_server(build: PreviewBuild, port: int = 0) -> ThreadingHTTPServer:
 
 
 def run(args: argparse.Namespace) -> int:
-    options = parse_options(args.option)
-    if isinstance(options, str):
-        return usage_error(options)
-    try:
-        exporter = HtmlExporter(**options)
-    except ValueError as exc:
-        return usage_error(str(exc))
+    # The html target is found through the registry like any other: the core never imports it.
+    exporter = make_exporter("html", args.option)
+    if isinstance(exporter, str):
+        return usage_error(exporter)
     bank = Path(args.bank)
     if not bank.is_file():
         return usage_error(f"no such bank file: {args.bank}")
     folder = Path(tempfile.mkdtemp(prefix="qbank-preview-"))
     if args.watch:
-        exporter.reload_endpoint = VERSION_PATH
+        exporter.reload_endpoint = VERSION_PATH  # type: ignore[attr-defined]
     build = PreviewBuild(bank, folder, exporter)
     code = finish(build.rebuild(), args)
     if not args.watch:
