@@ -98,7 +98,8 @@ class Exporter(ABC):
                 reason, hint = why
             else:
                 other = self.alternatives.get(question.type)
-                reason = f"{self.name} cannot hold a {question.type} question"
+                article = "an" if question.type[0] in "aeiou" else "a"
+                reason = f"{self.name} cannot hold {article} {question.type} question"
                 hint = (f"export it with `--to {other}`" if other else "choose another target for it") \
                     + ", or change its type"
             found.append(self.diagnostic("T001", f"`{question.id}`: {reason}; it is left out",
