@@ -26,6 +26,10 @@ SINGLE = re.compile(r"^\(([xX ])\)(?:\s+|$)")
 MULTI = re.compile(r"^\[([xX ])\](?:\s+|$)")
 ANSWER = re.compile(r"^=(?:\s+|$)")
 PAIR = re.compile(r"\s(->|→)\s|^(->|→)\s")
+# A line that carries an option marker but is no list item (bullet missing, mistyped, indented
+# into a code block): Markdown reads it as text, so the option would be silently lost.
+LOOSE_OPTION = re.compile(r"^([ \u00a0]*(?:[-*+\u2022\u2023\u25e6\u25aa\u25cf\u2013\u2014]|\d{1,9}[.)])?[ \u00a0]*)"
+                          r"(?:\([xX ]\)|\[[xX ]\]|=)(?:\s|$)")
 LOOKALIKE = re.compile(r"^[\[(（［【]\s*[^\s\])）］】]{0,2}\s*[\])）］】](?:\s|$)")
 WEIGHT = re.compile(r"\s*\{\s*weight\s*=\s*([^}]*)\}\s*$")
 NUMBER = r"[-+−]?(?:\d[\d_]*(?:\.\d*)?|\.\d+)(?:[eE][-+]?\d+)?"
@@ -70,6 +74,23 @@ def fenced_mask(lines: list[Line]) -> list[bool]:
                     and not line.text.strip().strip(fence[0]):
                 fence = None
     return mask
+
+
+def unclosed_fence(lines: list[Line]) -> Line | None:
+    """The line opening a fenced code block that is never closed (it would swallow the rest)."""
+    if not any("```" in line.text or "~~~" in line.text for line in lines):
+        return None
+    fence: str | None = None
+    opening: Line | None = None
+    for line in lines:
+        match = FENCE.match(line.text)
+        if fence is None:
+            if match:
+                fence, opening = match.group(1), line
+        elif match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence) \
+                and not line.text.strip().strip(fence[0]):
+            fence = None
+    return opening if fence is not None else None
 
 
 def trailing_list(lines: list[Line]) -> int | None:
@@ -154,7 +175,7 @@ def _take_weight(item: Item, body: Line) -> None:
     match = WEIGHT.search(body.text)
     if match:
         item.weight = match.group(1).strip()
-        item.weight_col = body.col + match.start()
+        item.weight_col = body.col + match.start() + match.group(0).index("{")
         body = Line(body.number, body.col, body.text[:match.start()])
     item.text_lines.append(body)
 

@@ -23,6 +23,10 @@ MEDIA_TYPES = {
 MAX_IMAGE_BYTES = 2 * 1024 * 1024
 _SVG_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, huge_tree=False)
 _EXTERNAL = re.compile(r"^\s*(javascript:|https?:|//|file:|data:text/html)", re.I)
+# Script URLs anywhere (e.g. `<animate attributeName="href" to="javascript:...">`), and CSS
+# that fetches something (`@import`, `url(...)` other than a `url(#gradient)` reference).
+_SCRIPT_URL = re.compile(r"(java|vb)script:|data:text/html", re.I)
+_CSS_FETCH = re.compile(r"@import|url\(\s*(?!['\"]?\s*#)", re.I)
 
 
 def media_type(image: Image) -> str:
@@ -73,18 +77,32 @@ def svg_problem(data: bytes) -> str | None:
         return f"is not well-formed XML ({exc.msg})"
     if etree.QName(root).localname != "svg":
         return "is not an SVG document"
+    # Entities are never needed in a figure; external ones can read files where the SVG is
+    # processed, internal ones can expand exponentially ("billion laughs").
+    dtd = root.getroottree().docinfo.internalDTD
+    if dtd is not None and any(True for _ in dtd.iterentities()):
+        return "declares XML entities (<!ENTITY>)"
+    if [*root.itersiblings(etree.ProcessingInstruction, preceding=True),
+            *root.iter(etree.ProcessingInstruction)]:
+        return "holds a processing instruction (such as an XSLT stylesheet)"
     for element in root.iter():
         if not isinstance(element.tag, str):
             continue
         name = etree.QName(element).localname.lower()
         if name in ("script", "foreignobject", "iframe", "embed", "object"):
             return f"contains a <{name}> element"
+        if name == "style" and _CSS_FETCH.search(element.text or ""):
+            return "has a stylesheet that loads other files"
         for attr, value in element.attrib.items():
             local = etree.QName(attr).localname.lower()
             if local.startswith("on"):
                 return f"has an event handler `{local}`"
             if local == "href" and _EXTERNAL.match(value):
                 return f"links to `{value[:40]}`"
+            if _SCRIPT_URL.search(value):
+                return f"has a script URL in `{local}`"
+            if local == "style" and _CSS_FETCH.search(value):
+                return "has a style that loads other files"
     return None
 
 

@@ -36,6 +36,8 @@ CODES: dict[str, Code] = {
     "E206": Code("error", "unknown section in a question"),
     "E207": Code("error", "question has no text"),
     "E208": Code("error", "invalid group attributes"),
+    "E209": Code("error", "fenced code block is never closed"),
+    "E210": Code("error", "question id used by another bank of the same category"),
     # types and answers
     "E301": Code("error", "question syntax does not match its type"),
     "E302": Code("error", "multiple choice needs exactly one correct answer"),
@@ -70,6 +72,7 @@ CODES: dict[str, Code] = {
     "E503": Code("error", "empty formula"),
     # text content
     "E601": Code("error", "character that XML cannot carry"),
+    "E602": Code("error", "character reserved by qbank"),
     # warnings
     "W101": Code("warning", "question has no explanation"),
     "W102": Code("warning", "'all/none of the above' option"),

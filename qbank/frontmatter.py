@@ -13,6 +13,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_valida
 
 from qbank import diagnostics as dg
 from qbank.durations import parse_duration
+from qbank.textrules import XML_FORBIDDEN
 
 
 class FrontMatter(BaseModel):
@@ -95,6 +96,10 @@ def read(file: str, lines: list[str]) -> FrontMatterResult:
         return FrontMatterResult(None, end + 1, [dg.make(
             "E101", f"front matter is not valid YAML: {problem}", file, line, col,
             hint="quote values that contain `:` or start with a special character, e.g. title: \"A: B\"")])
+    except RecursionError:
+        return FrontMatterResult(None, end + 1, [dg.make(
+            "E101", "front matter is not valid YAML: it is nested too deeply", file, 2,
+            hint="front matter holds flat `key: value` lines and short lists")])
     if not isinstance(raw, dict):
         return FrontMatterResult(None, end + 1, [dg.make(
             "E101", "front matter must be `key: value` lines", file, 2,
@@ -112,6 +117,12 @@ def read(file: str, lines: list[str]) -> FrontMatterResult:
                                  hint=hint, end_col=col + len(name)))
         else:
             known[name] = value
+    for name, value in known.items():
+        # YAML escapes ("\x01") can put characters no target can carry into any value.
+        if any(isinstance(v, str) and XML_FORBIDDEN.search(v) for v in (value if isinstance(value, list) else [value])):
+            index, col = _key_line(block, name)
+            diags.append(dg.make("E601", f"front-matter `{name}` holds a control character XML cannot carry", file,
+                                 index + 2, col, hint="delete it (check for escapes such as \\x01 or \\a)"))
     if "title" not in known:
         diags.append(dg.make("E105", "front matter has no `title`", file, 1,
                              hint="add a line `title: ...` to the front matter"))

@@ -59,6 +59,29 @@ def lint_file(path: str | Path) -> tuple[Bank | None, list[dg.Diagnostic]]:
     return bank, found
 
 
+def lint_across(banks: Iterable[Bank]) -> list[dg.Diagnostic]:
+    """Ids shared by banks that go to the same category: the Moodle category or Canvas bank
+    would hold two questions with one idnumber, and re-importing would mix them up."""
+    first: dict[tuple[str, str], tuple[Bank, Question]] = {}
+    found: list[dg.Diagnostic] = []
+    for bank in banks:
+        category = bank.category or bank.title
+        for question in bank.questions:
+            key = (category, question.id)
+            if key not in first:
+                first[key] = (bank, question)
+                continue
+            other_bank, other = first[key]
+            if Path(other_bank.path).resolve() == Path(bank.path).resolve():
+                continue
+            found.append(dg.make(
+                "E210", f"question id `{question.id}` is also used at {other_bank.path}:{other.pos.line}, "
+                f"and both banks go to category `{category}`", bank.path, question.pos.line, 1,
+                hint="give one question another id (`## Title {#other-id}`), or give the banks different "
+                     "`category:` values"))
+    return found
+
+
 def bank_files(paths: Iterable[str]) -> tuple[list[str], list[str]]:
     """Markdown banks under ``paths`` (files or folders, sorted), and the paths that do not exist."""
     files: list[str] = []

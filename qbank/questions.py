@@ -32,6 +32,7 @@ from qbank.models import (
     TextAnswer,
     TrueFalse,
 )
+from qbank.textrules import XML_FORBIDDEN
 
 SECTIONS = {
     "explanation": "explanation",
@@ -164,6 +165,10 @@ def build(ctx: Context, qid: str, title: str, heading: Line, body: list[Line], s
                 ctx.report("E318", "answer option outside the answer list", line.number, line.col,
                            hint="options must form one list at the end of the question, before any ### section")
                 return None
+    if _stray_options(ctx, stem_lines, "is not a list item, so it would be lost"):
+        return None
+    for head, section_lines in sections.values():
+        _stray_options(ctx, section_lines, f"is inside `{head.text.strip()}`, not in the answer list")
 
     stem, raw_blanks = fragments.make(ctx, stem_lines, blanks=True, at=(heading.number, 1))
     if stem.is_empty:
@@ -220,6 +225,29 @@ def build(ctx: Context, qid: str, title: str, heading: Line, body: list[Line], s
     if question is None or sum(d.is_error for d in ctx.diagnostics) > errors_before:
         return None
     return question
+
+
+def _stray_options(ctx: Context, lines: list[Line], why: str) -> bool:
+    """Report lines (outside code) that look like answer options but cannot be read as such."""
+    mask = ans.fenced_mask(lines)
+    for line, fenced in zip(lines, mask, strict=True):
+        loose = None if fenced else ans.LOOSE_OPTION.match(line.text)
+        if loose:
+            col = line.col + len(loose.group(1)) - len(loose.group(1).lstrip(" \u00a0"))
+            ctx.report("E318", f"this answer option {why}", line.number, col,
+                       hint="write options as one list ending the question: `- (x) text`, a hyphen and a space "
+                            "at the start of the line, no indentation")
+            return True
+    return False
+
+
+def _forbidden_character(ctx: Context, text: str, line: int, col: int) -> bool:
+    """Plain-text answers are not fragments: check them for characters XML cannot carry here."""
+    bad = XML_FORBIDDEN.search(text)
+    if bad:
+        ctx.report("E601", f"control character U+{ord(bad.group()):04X} cannot be carried by XML or HTML", line, col,
+                   hint="delete it (it is usually pasted in by accident)")
+    return bad is not None
 
 
 def _syntax(kinds: set[str]) -> str | None:
@@ -409,6 +437,8 @@ def _typed_answers(ctx: Context, qtype: str, items: list[ans.Item], settings: Se
         if not value:
             ctx.report("E318", "empty answer", item.line.number, item.line.col, hint="write the answer after `=`")
             continue
+        if _forbidden_character(ctx, "".join(ln.text for ln in item.text_lines), first.number, first.col):
+            continue
         if qtype == "numerical":
             parsed = ans.parse_numeric(value)
             if isinstance(parsed, str):
@@ -442,6 +472,8 @@ def _typed_answers(ctx: Context, qtype: str, items: list[ans.Item], settings: Se
 def _blank(ctx: Context, index: int, raw: RawBlank, settings: Settings) -> Blank | None:
     parts = [p.strip() for p in raw.content.split("|")]
     pos = ctx.pos(raw.line, raw.col)
+    if _forbidden_character(ctx, raw.content, raw.line, raw.col):
+        return None
     if any(ans.SINGLE.match(p + " ") for p in parts):
         options = []
         for part in parts:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import difflib
 import gc
+import html
 import re
 import shlex
 import unicodedata
@@ -18,9 +19,11 @@ from contextlib import contextmanager
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
+import nh3
+
 from qbank import diagnostics as dg
 from qbank import fragments, frontmatter, questions
-from qbank.answers import fenced_mask
+from qbank.answers import fenced_mask, unclosed_fence
 from qbank.durations import parse_duration
 from qbank.fragments import Context, Line
 from qbank.models import Bank, Group, Question
@@ -49,6 +52,10 @@ def _decode(ctx: Context, data: bytes) -> str | None:
         ctx.report("E005", f"file is {len(data) / 1048576:.1f} MiB; banks are limited to "
                    f"{MAX_BYTES // 1048576} MiB", 1, hint="split the bank, or move large content into images")
         return None
+    if data.startswith((b"\xff\xfe", b"\xfe\xff")):
+        ctx.report("E001", "file is UTF-16, not UTF-8", 1, 1,
+                   hint="save the file as UTF-8 (most editors: 'Save with encoding')")
+        return None
     if b"\x00" in data:
         at = data.index(b"\x00")
         ctx.report("E004", "file contains NUL bytes: it is binary, not a Markdown bank",
@@ -59,7 +66,9 @@ def _decode(ctx: Context, data: bytes) -> str | None:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         line = data.count(b"\n", 0, exc.start) + 1
-        col = exc.start - data.rfind(b"\n", 0, exc.start)
+        # Columns count characters (as editors do), not bytes, and not the byte-order mark.
+        before = data[data.rfind(b"\n", 0, exc.start) + 1:exc.start].decode("utf-8").removeprefix("\ufeff")
+        col = len(before) + 1
         ctx.report("E001", f"byte 0x{data[exc.start]:02x} is not valid UTF-8", line, col,
                    hint="save the file as UTF-8 (most editors: 'Save with encoding')")
         return None
@@ -116,9 +125,10 @@ def _settings(ctx: Context, line: Line, attrs: dict[str, str], fm: frontmatter.F
     points = fm.points
     if "points" in attrs:
         try:
-            points = Decimal(attrs["points"])
-            if not points.is_finite():
+            given = Decimal(attrs["points"])
+            if not given.is_finite():
                 raise InvalidOperation
+            points = given
         except InvalidOperation:
             bad("points", "write a number, e.g. points=2 or points=0.5")
     time_limit = parse_duration(str(fm.time_limit)) if fm.time_limit is not None else None
@@ -138,6 +148,7 @@ def _settings(ctx: Context, line: Line, attrs: dict[str, str], fm: frontmatter.F
     scoring = attrs.get("scoring", fm.scoring)
     if scoring not in ("penalty", "no-penalty"):
         bad("scoring", "write scoring=penalty or scoring=no-penalty")
+        scoring = fm.scoring
     lines = 10
     if "lines" in attrs:
         if attrs["lines"].isdigit() and 0 < int(attrs["lines"]) <= 100:
@@ -187,6 +198,10 @@ def _read_bank(path: str | Path) -> tuple[Bank | None, list[dg.Diagnostic]]:
 
     body = [Line(k + 1, 1, raw_lines[k].replace("\t", "    ")) for k in range(fm_result.body_start, len(raw_lines))]
     mask = fenced_mask(body)
+    open_fence = unclosed_fence(body)
+    if open_fence is not None:
+        ctx.report("E209", "code block is never closed: everything after it is read as code",
+                   open_fence.number, 1, hint=f"close it with a `{open_fence.text.strip()[:3]}` line")
     intro: list[Line] = []
     blocks: list[tuple[Line, list[Line], str | None]] = []
     groups: list[Group] = []
@@ -227,14 +242,15 @@ def _read_bank(path: str | Path) -> tuple[Bank | None, list[dg.Diagnostic]]:
     built: list[Question] = []
     seen: dict[str, int] = {}
     for heading, lines, group in blocks:
-        title, explicit, attrs = _parse_attrs(ctx, heading, heading.text[3:], QUESTION_KEYS)
+        raw_title, explicit, attrs = _parse_attrs(ctx, heading, heading.text[3:], QUESTION_KEYS)
+        title = _plain_title(ctx, raw_title, heading.number)
         if explicit is not None and not ID.match(explicit):
             ctx.report("E203", f"invalid question id `{explicit}`", heading.number, 1,
                        hint="ids start with a letter and use letters, digits, `-`, `_` and `.` only")
             continue
         qid = explicit or slug(title) or f"q{len(seen) + 1}"
-        if XML_FORBIDDEN.search(title):
-            ctx.report("E601", "the title holds a control character XML cannot carry", heading.number, 1,
+        if XML_FORBIDDEN.search(heading.text):
+            ctx.report("E601", "the heading holds a control character XML cannot carry", heading.number, 1,
                        hint="delete it")
         if not title:
             ctx.report("E207", "question heading has no title", heading.number, 1,
@@ -260,8 +276,23 @@ def _read_bank(path: str | Path) -> tuple[Bank | None, list[dg.Diagnostic]]:
     return bank, ctx.diagnostics
 
 
+def _plain_title(ctx: Context, title: str, line: int) -> str:
+    """Titles are plain text, which some LMSs show as HTML: tags in one are removed (W104)."""
+    if not re.search(r"<[a-zA-Z/!?]", title):
+        return title
+    plain = html.unescape(nh3.clean(title, tags=set()))
+    if plain != title:
+        ctx.report("W104", f"HTML removed from the title (titles are plain text): now `{plain}`", line, 1,
+                   hint="write the title as plain text; use Markdown in the question's text")
+    return plain
+
+
 def _group(ctx: Context, line: Line, index: int, fm: frontmatter.FrontMatter) -> Group:
     title, explicit, attrs = _parse_attrs(ctx, line, line.text[2:], GROUP_KEYS)
+    title = _plain_title(ctx, title, line.number)
+    if XML_FORBIDDEN.search(line.text):
+        ctx.report("E601", "the group heading holds a control character XML cannot carry", line.number, 1,
+                   hint="delete it")
     pick = None
     points = None
     if "pick" in attrs:

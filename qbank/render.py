@@ -91,6 +91,18 @@ def unsafe_html_removed(fragment: Fragment) -> list[str]:
     return removed
 
 
+def foreign_images(fragment: Fragment) -> list[str]:
+    """The src of every image not written as `![alt](path)` (raw HTML, reference-style)."""
+    from lxml import html as lxml_html
+
+    raw = markdown_to_html(fragment.template)
+    if "<img" not in raw:
+        return []
+    tree = lxml_html.fragment_fromstring(raw, create_parent="div")
+    return [img.get("src", "") for img in tree.iter("img")
+            if not placeholders.PATTERN.fullmatch(img.get("src", ""))]
+
+
 MathFn = Callable[[Math], str]
 ImageFn = Callable[[Image], str]
 BlankFn = Callable[[int], str]

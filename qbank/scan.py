@@ -10,6 +10,7 @@ never scanned.
 from __future__ import annotations
 
 import re
+from bisect import bisect_left
 from dataclasses import dataclass, field
 
 from qbank import placeholders
@@ -17,7 +18,8 @@ from qbank import placeholders
 _FENCE = re.compile(r"( {0,3})(`{3,}|~{3,})[^\n]*")
 # Characters that can open a code span, an escape, math or a blank; a newline before a fence.
 _SPECIAL = re.compile(r"[`\\$\[]|\n(?= {0,3}(?:`{3}|~{3}))")
-_IMAGE = re.compile(r"!\[((?:[^\]\\]|\\.)*)\]\(\s*(<[^>\n]*>|[^)\s]*)(?:\s+\"([^\"]*)\")?\s*\)")
+# Possessive quantifiers and no `[` in the alt text keep this linear on text such as "![![![...".
+_IMAGE = re.compile(r"!\[((?:[^\[\]\\]|\\.)*+)\]\(\s*+(<[^>\n]*+>|[^)\s]*+)(?:\s+\"([^\"]*+)\")?\s*\)")
 
 
 @dataclass(frozen=True)
@@ -61,21 +63,43 @@ class ScanResult:
     problems: list[Problem] = field(default_factory=list)
 
 
-def _closing_dollar(text: str, start: int) -> int:
-    """Index of the ``$`` closing inline math opened just before ``start``, or -1."""
-    i = start
-    n = len(text)
-    while i < n:
-        ch = text[i]
-        if ch == "\\":
-            i += 2
-            continue
-        if ch == "\n" and text.startswith("\n", i + 1):
+class _Closers:
+    """Where inline math opened at ``start`` closes, for many starts in one text.
+
+    Scanning forward from every ``$`` would be quadratic (a line of "$x $x $x ..." never
+    closes); instead every ``$`` that can close and every paragraph break is found once.
+    A ``$`` or break preceded by an odd run of backslashes is escaped. A closing ``$`` has a
+    non-space character before it and no digit after it.
+    """
+
+    def __init__(self, text: str) -> None:
+        self.closers = [m.end() - 1 for m in re.finditer(r"(\\*)\$", text)
+                        if len(m.group(1)) % 2 == 0 and m.end() >= 2 and not text[m.end() - 2].isspace()
+                        and not (m.end() < len(text) and text[m.end()].isdigit())]
+        self.breaks = [m.end() - 1 for m in re.finditer(r"(\\*)\n(?=\n)", text) if len(m.group(1)) % 2 == 0]
+
+    def closing(self, start: int) -> int:
+        """Index of the ``$`` closing inline math opened just before ``start``, or -1."""
+        k = bisect_left(self.closers, start)
+        if k == len(self.closers):
+            return -1
+        b = bisect_left(self.breaks, start)
+        if b < len(self.breaks) and self.breaks[b] < self.closers[k]:
             return -1  # math never spans a paragraph break
-        if ch == "$" and not text[i - 1].isspace() and not (i + 1 < n and text[i + 1].isdigit()):
-            return i
-        i += 1
-    return -1
+        return self.closers[k]
+
+
+class _Finder:
+    """``text.find(needle, start)`` for increasing starts, scanning each character once."""
+
+    def __init__(self, text: str, needle: str) -> None:
+        self.text, self.needle = text, needle
+        self.start, self.found = -1, -1
+
+    def find(self, start: int) -> int:
+        if start < self.start or (self.found != -1 and self.found < start) or self.start == -1:
+            self.start, self.found = start, self.text.find(self.needle, start)
+        return self.found
 
 
 def scan(text: str, *, blanks: bool = False) -> ScanResult:
@@ -83,6 +107,9 @@ def scan(text: str, *, blanks: bool = False) -> ScanResult:
     out: list[str] = []
     result = ScanResult(template="")
     i, n = 0, len(text)
+    # Searches repeated from each opener stay linear: each remembers its last answer.
+    closers: _Closers | None = None
+    finders = {needle: _Finder(text, needle) for needle in ("\\)", "\\]", "$$", "]]", "\n\n")}
 
     def add_math(content_start: int, content: str, display: bool) -> None:
         out.append(placeholders.token(placeholders.MATH, len(result.math)))
@@ -137,7 +164,7 @@ def scan(text: str, *, blanks: bool = False) -> ScanResult:
                 continue
             if nxt in "([":
                 closer = "\\)" if nxt == "(" else "\\]"
-                j = text.find(closer, i + 2)
+                j = finders[closer].find(i + 2)
                 if j == -1:
                     result.problems.append(Problem(i, "E502", f"`\\{nxt}` opens a formula that is never closed",
                                                    f"close it with `{closer}`, or write `\\\\{nxt}` for a "
@@ -153,7 +180,7 @@ def scan(text: str, *, blanks: bool = False) -> ScanResult:
             continue
         if ch == "$":
             if text.startswith("$$", i):
-                j = text.find("$$", i + 2)
+                j = finders["$$"].find(i + 2)
                 if j == -1:
                     result.problems.append(Problem(i, "E502", "`$$` opens a display formula that is never closed",
                                                    "close it with `$$`, or write `\\$\\$` for literal dollars"))
@@ -164,7 +191,8 @@ def scan(text: str, *, blanks: bool = False) -> ScanResult:
                 i = j + 2
                 continue
             if i + 1 < n and not text[i + 1].isspace():
-                j = _closing_dollar(text, i + 1)
+                closers = closers or _Closers(text)
+                j = closers.closing(i + 1)
                 if j != -1:
                     add_math(i + 1, text[i + 1:j], display=False)
                     i = j + 1
@@ -177,8 +205,9 @@ def scan(text: str, *, blanks: bool = False) -> ScanResult:
             i += 1
             continue
         if blanks and ch == "[" and text.startswith("[[", i):
-            j = text.find("]]", i + 2)
-            if j != -1 and "\n\n" not in text[i:j]:
+            j = finders["]]"].find(i + 2)
+            paragraph_break = finders["\n\n"].find(i)
+            if j != -1 and not (0 <= paragraph_break < j):
                 out.append(placeholders.token(placeholders.BLANK, len(result.blanks)))
                 result.blanks.append(Found("blank", i + 2, text[i + 2:j]))
                 i = j + 2

@@ -15,7 +15,10 @@ from qbank.models import Fragment
 
 # XML 1.0 forbids these characters outright; no target could carry them.
 XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# qbank's own placeholders for math, images and blanks (qbank/placeholders.py) while Markdown runs.
+RESERVED = re.compile("[\ue000\ue001]")
 _RAW_HTML = re.compile(r"<[a-zA-Z!/]|javascript:", re.I)
+_OTHER_IMAGE = re.compile(r"<img\b|!\[(?:[^\[\]\\]|\\.)*+\]\s?\[", re.I)  # raw HTML, or ![alt][reference]
 
 Report = Callable[..., None]
 
@@ -43,6 +46,17 @@ def check_fragment(fragment: Fragment, folder: object, report: Report) -> None:
         line = fragment.pos.line + before.count("\n")
         report("E601", f"control character U+{ord(bad.group()):04X} cannot be carried by XML or HTML",
                line, 1, hint="delete it (it is usually pasted in by accident)")
+    reserved = RESERVED.search(fragment.source)
+    if reserved:
+        before = fragment.source[:reserved.start()]
+        line = fragment.pos.line + before.count("\n")
+        report("E602", f"private-use character U+{ord(reserved.group()):04X} is reserved by qbank", line, 1,
+               hint="delete it (icon fonts use such characters; write the symbol another way)")
+    if _OTHER_IMAGE.search(fragment.template):
+        for src in render.foreign_images(fragment):
+            report("E403", f"image `{src[:60]}` is not written as `![alt](path)`, so it is not checked or "
+                   "packaged; it is removed", fragment.pos.line, fragment.pos.col,
+                   hint="write the image as ![alt text](path) with the file in the bank's folder")
     if _RAW_HTML.search(fragment.template):
         removed = render.unsafe_html_removed(fragment)
         if removed:

@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from qbank.codes import CODES
-from qbank.lint import lint_file
+from qbank.lint import lint_across, lint_file
 
 FRONT = "---\ntitle: Rules\n---\n\n"
 GOOD_MC = "## Q {#q}\n\nPick.\n\n- (x) yes\n- ( ) no\n\n### Explanation\n\nBecause.\n"
@@ -31,6 +31,7 @@ CASES: dict[str, tuple[str | bytes, int, int | None]] = {
     "E206": (FRONT + GOOD_MC + "\n### Explantion\n\nx\n", 16, 5),
     "E207": (FRONT + "## Empty {#e type=essay}\n\n### Explanation\n\nx\n", 5, 1),
     "E208": (FRONT + "# Pool {pick=3}\n\n" + GOOD_MC, 5, 1),
+    "E209": (FRONT + "## Q\n\nRun:\n\n```sh\nls\n\n- (x) a\n- ( ) b\n", 9, 1),
     "E301": (FRONT + "## Q {type=numerical}\n\nPick.\n\n- (x) a\n- ( ) b\n", 5, 1),
     "E302": (FRONT + "## Q\n\nPick.\n\n- (x) a\n- (x) b\n", 5, 1),
     "E303": (FRONT + "## Q\n\nPick.\n\n- [ ] a\n- [ ] b\n", 5, 1),
@@ -60,6 +61,7 @@ CASES: dict[str, tuple[str | bytes, int, int | None]] = {
     "E502": (FRONT + "## Q\n\nWhat is $x^2 here?\n\n- (x) a\n- ( ) b\n", 7, 9),
     "E503": (FRONT + "## Q\n\nWhat is $$ $$?\n\n- (x) a\n- ( ) b\n", 7, 11),
     "E601": (FRONT + "## Q\n\nBell \x07 here.\n\n- (x) a\n- ( ) b\n", 7, 1),
+    "E602": (FRONT + "## Q\n\nPick.\n\n- (x) a \ue000M0\ue001\n- ( ) b\n", 9, 1),
     "W101": (FRONT + "## Q\n\nPick.\n\n- (x) a\n- ( ) b\n", 5, 1),
     "W102": (FRONT + "## Q\n\nPick.\n\n- (x) a\n- ( ) None of the above\n", 10, 1),
     "W103": (FRONT + "## Q\n\nPick.\n\n- [x] a {weight=37.5}\n- [x] b {weight=62.5}\n- [ ] c\n", 9, 1),
@@ -67,8 +69,8 @@ CASES: dict[str, tuple[str | bytes, int, int | None]] = {
     "W105": (FRONT + "## Q\n\nPick.\n\n- [x] a\n- [x] b\n", 5, 1),
 }
 # Codes raised by other stages, each tested where that stage is: exporters (T...), the CLI
-# (E9..), and conditions that need special files (unreadable, oversized).
-ELSEWHERE = {"E003", "E005", "E405", "E901", "E902", "E903", "T001", "T002", "T003", "T004", "T005"}
+# (E9..), and conditions that need special files (unreadable, oversized) or several banks (E210).
+ELSEWHERE = {"E003", "E005", "E210", "E405", "E901", "E902", "E903", "T001", "T002", "T003", "T004", "T005"}
 
 
 def write_bank(tmp_path: Path, text: str | bytes) -> Path:
@@ -157,3 +159,13 @@ def test_every_code_is_documented() -> None:
     doc = (Path(__file__).resolve().parent.parent / "docs" / "diagnostics.md").read_text()
     for code, info in CODES.items():
         assert f"| `{code}` | {info.severity} | {info.summary} |" in doc, code
+
+
+def test_same_id_in_two_banks_of_one_category(tmp_path: Path) -> None:
+    for name in ("a", "b"):
+        (tmp_path / f"{name}.md").write_text(f"---\ntitle: {name}\ncategory: Shared\n---\n\n" + GOOD_MC)
+    (tmp_path / "c.md").write_text("---\ntitle: c\ncategory: Other\n---\n\n" + GOOD_MC)
+    banks = [lint_file(tmp_path / f"{name}.md")[0] for name in ("a", "b", "c")]
+    found = lint_across([b for b in banks if b is not None])
+    assert [(d.code, Path(d.file).name, d.line, d.col) for d in found] == [("E210", "b.md", 6, 1)]
+    assert "a.md:6" in found[0].message and found[0].hint

@@ -7,7 +7,8 @@ import argparse
 from qbank import diagnostics as dg
 from qbank import registry
 from qbank.commands.common import add_report_options, finish, usage_error
-from qbank.lint import bank_files, lint_file
+from qbank.lint import bank_files, lint_across, lint_file
+from qbank.models import Bank
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -36,10 +37,13 @@ def run(args: argparse.Namespace) -> int:
         except registry.TargetLoadError as exc:
             return usage_error(str(exc))
     found: list[dg.Diagnostic] = []
+    banks: list[Bank] = []
     for file in files:
         bank, diagnostics = lint_file(file)
         found.extend(diagnostics)
         if bank is not None:
+            banks.append(bank)
             for exporter in exporters:
                 found.extend(exporter.check(bank))
+    found.extend(lint_across(banks))
     return finish(found, args)
