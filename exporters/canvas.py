@@ -69,10 +69,12 @@ class CanvasExporter(Exporter):
 
     # --- what goes in ------------------------------------------------------------------------
 
-    def exported(self, bank: Bank) -> list[Question]:
-        """The questions the package holds: supported types, minus mixed-blank questions."""
-        kept, _ = self.supported(bank)
-        return [q for q in kept if not (isinstance(q, FillInBlanks) and blank_type(q) is None)]
+    def cannot_hold(self, bank: Bank, question: Question) -> tuple[str, str] | None:
+        if isinstance(question, FillInBlanks) and blank_type(question) is None:
+            return ("mixes typed and dropdown blanks, which no Canvas question type holds",
+                    "make every blank typed or every blank a dropdown, or export it with `--to qti21` or "
+                    "`--to moodle-xml`")
+        return None
 
     def _warn(self, code: str, bank: Bank, question: Question, message: str, hint: str) -> dg.Diagnostic:
         return self.diagnostic(code, f"`{question.id}`: {message}", bank, question.pos.line, 1, hint=hint)
@@ -114,15 +116,10 @@ class CanvasExporter(Exporter):
                 "T004", bank, question, "Canvas has no ordering question: it becomes matching, each item "
                 "matched to its position, with credit for each item in the right place",
                 "use `-O ordering=omit` to leave ordering questions out instead"))
-        elif isinstance(question, FillInBlanks):
-            if blank_type(question) is None:
-                found.append(self._warn(
-                    "T001", bank, question, "mixes typed and dropdown blanks, which no Canvas question type "
-                    "holds; it is left out", "make every blank typed or every blank a dropdown, or export it "
-                    "with `--to qti21` or `--to moodle-xml`"))
-            elif any(b.kind == "text" and b.case_sensitive for b in question.blanks):
-                found.append(self._warn("T004", bank, question, "Canvas matches typed blanks ignoring case",
-                                        "list every spelling that should count, or accept any case"))
+        elif isinstance(question, FillInBlanks) and any(b.kind == "text" and b.case_sensitive
+                                                        for b in question.blanks):
+            found.append(self._warn("T004", bank, question, "Canvas matches typed blanks ignoring case",
+                                    "list every spelling that should count, or accept any case"))
         if (isinstance(question, MultipleChoice | MultipleSelect) and question.shuffle != bank.shuffle):
             found.append(self._warn("T002", bank, question, "Canvas shuffles answers for the whole quiz, not "
                                     "per question; this question's shuffle setting is ignored",
@@ -157,7 +154,7 @@ class CanvasExporter(Exporter):
 
     def check_bank(self, bank: Bank) -> list[dg.Diagnostic]:
         found: list[dg.Diagnostic] = []
-        questions = self.exported(bank)
+        questions = self.supported(bank)[0]
         for plan in pkg.group_plans(bank, questions).values():
             group = plan.group
             if plan.uneven:
@@ -180,7 +177,7 @@ class CanvasExporter(Exporter):
     # --- the package -------------------------------------------------------------------------
 
     def render(self, bank: Bank, questions: Sequence[Question]) -> bytes:
-        kept = [q for q in questions if not (isinstance(q, FillInBlanks) and blank_type(q) is None)]
+        kept = list(questions)  # the base class has left out what Canvas cannot hold
         text = ct.TextWriter(self.settings["math"])
         plans = pkg.group_plans(bank, kept)
         ident = ct.assessment_ident(bank)

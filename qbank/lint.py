@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
 from pathlib import Path
 
 from qbank import diagnostics as dg
@@ -59,27 +60,46 @@ def lint_file(path: str | Path) -> tuple[Bank | None, list[dg.Diagnostic]]:
     return bank, found
 
 
-def lint_across(banks: Iterable[Bank]) -> list[dg.Diagnostic]:
+@dataclass(frozen=True)
+class BankIdentity:
+    """What the cross-bank check needs of a bank: where it goes, and its ids with their lines.
+
+    Small and plain, so a build can keep it in its cache and check banks it does not re-read.
+    """
+
+    path: str
+    category: str
+    ids: tuple[tuple[str, int], ...]
+
+
+def bank_identity(bank: Bank) -> BankIdentity:
+    return BankIdentity(bank.path, bank.category or bank.title, tuple((q.id, q.pos.line) for q in bank.questions))
+
+
+def lint_identities(identities: Iterable[BankIdentity]) -> list[dg.Diagnostic]:
     """Ids shared by banks that go to the same category: the Moodle category or Canvas bank
     would hold two questions with one idnumber, and re-importing would mix them up."""
-    first: dict[tuple[str, str], tuple[Bank, Question]] = {}
+    first: dict[tuple[str, str], tuple[str, int]] = {}
     found: list[dg.Diagnostic] = []
-    for bank in banks:
-        category = bank.category or bank.title
-        for question in bank.questions:
-            key = (category, question.id)
+    for identity in identities:
+        for qid, line in identity.ids:
+            key = (identity.category, qid)
             if key not in first:
-                first[key] = (bank, question)
+                first[key] = (identity.path, line)
                 continue
-            other_bank, other = first[key]
-            if Path(other_bank.path).resolve() == Path(bank.path).resolve():
+            other_path, other_line = first[key]
+            if Path(other_path).resolve() == Path(identity.path).resolve():
                 continue
             found.append(dg.make(
-                "E210", f"question id `{question.id}` is also used at {other_bank.path}:{other.pos.line}, "
-                f"and both banks go to category `{category}`", bank.path, question.pos.line, 1,
+                "E210", f"question id `{qid}` is also used at {other_path}:{other_line}, "
+                f"and both banks go to category `{identity.category}`", identity.path, line, 1,
                 hint="give one question another id (`## Title {#other-id}`), or give the banks different "
                      "`category:` values"))
     return found
+
+
+def lint_across(banks: Iterable[Bank]) -> list[dg.Diagnostic]:
+    return lint_identities(bank_identity(bank) for bank in banks)
 
 
 def bank_files(paths: Iterable[str]) -> tuple[list[str], list[str]]:

@@ -322,3 +322,25 @@ def test_one_bank_split_across_processes_matches_serial_and_is_cached(tmp_path: 
     units = plan_units([job], resolve_targets(TARGETS), 2)
     assert len(units) == min(2, len(TARGETS))
     assert sorted(t.name for _, part in units for t in part) == sorted(TARGETS)
+
+
+def test_ids_shared_by_banks_of_one_category_stop_the_build_fresh_or_cached(
+        tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    content = tmp_path / "banks"
+    content.mkdir()
+    bank = "---\ntitle: {t}\ncategory: Shared\n---\n\n## Q {{#same-id}}\n\nPick.\n\n- (x) a\n- ( ) b\n\n" \
+           "### Explanation\n\nx\n"
+    (content / "one.md").write_text(bank.format(t="One"))
+    (content / "two.md").write_text(bank.format(t="Two"))
+    args = ["build", str(content), "-o", str(tmp_path / "dist"), "--to", "gift", "--format", "json", "-q"]
+    assert main([*args, "--no-cache"]) == 1
+    assert "E210" in capsys.readouterr().out
+    # Same check when both banks come from the cache (a first build with distinct ids fills it).
+    (content / "two.md").write_text(bank.format(t="Two").replace("same-id", "other-id"))
+    assert main(args) == 0
+    (content / "two.md").write_text(bank.format(t="Two"))
+    capsys.readouterr()
+    assert main(args) == 1
+    assert "E210" in capsys.readouterr().out
+    assert main(args) == 1  # now one.md comes from the cache and two.md is re-read
+    assert "E210" in capsys.readouterr().out

@@ -24,8 +24,9 @@ from typing import Any
 from qbank import diagnostics as dg
 from qbank.atomic import write_atomic
 from qbank.build.fingerprint import sha256_bytes, sha256_file
+from qbank.lint import BankIdentity
 
-CACHE_FORMAT = 1
+CACHE_FORMAT = 2
 
 
 def diagnostic_to_json(d: dg.Diagnostic) -> dict[str, Any]:
@@ -53,6 +54,7 @@ class BankRecord:
     questions: int
     diagnostics: tuple[dg.Diagnostic, ...]
     targets: dict[str, TargetOutcome] = field(default_factory=dict)  # by target fingerprint
+    identity: BankIdentity | None = None
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -60,6 +62,9 @@ class BankRecord:
             "bank_key": self.bank_key,
             "images": self.images,
             "questions": self.questions,
+            "identity": None if self.identity is None else {
+                "path": self.identity.path, "category": self.identity.category,
+                "ids": [list(pair) for pair in self.identity.ids]},
             "diagnostics": [diagnostic_to_json(d) for d in self.diagnostics],
             "targets": {fp: {"sha256": o.sha256, "questions": o.questions, "size": o.size,
                              "diagnostics": [diagnostic_to_json(d) for d in o.diagnostics]}
@@ -76,6 +81,9 @@ class BankRecord:
             targets={fp: TargetOutcome(o["sha256"], int(o["questions"]), int(o["size"]),
                                        tuple(diagnostic_from_json(d) for d in o["diagnostics"]))
                      for fp, o in data["targets"].items()},
+            identity=None if data.get("identity") is None else BankIdentity(
+                data["identity"]["path"], data["identity"]["category"],
+                tuple((str(qid), int(line)) for qid, line in data["identity"]["ids"])),
         )
 
 

@@ -15,7 +15,7 @@ from qbank.build.outcome import BankOutcome, from_record
 from qbank.build.plan import PlanError, artifact_names, plan_banks, resolve_targets
 from qbank.build.progress import Progress
 from qbank.build.publish import Change, apply, changes
-from qbank.lint import bank_files
+from qbank.lint import bank_files, lint_identities
 
 
 @dataclass
@@ -115,6 +115,8 @@ def build(request: BuildRequest) -> BuildReport:
             report.diagnostics.extend(outcome.all_diagnostics())
             report.rendered += outcome.rendered
             report.questions += outcome.questions
+        # The same cross-bank id check as `qbank lint`, from identities the cache keeps too.
+        report.diagnostics.extend(lint_identities(o.identity for o in outcomes if o.identity is not None))
         if request.strict:
             report.diagnostics = [d.escalated() for d in report.diagnostics]
         report.failed = any(d.is_error for d in report.diagnostics)

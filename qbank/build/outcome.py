@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from qbank import diagnostics as dg
 from qbank.build.cache import BankRecord, TargetOutcome
 from qbank.build.plan import BankJob, Target
+from qbank.lint import BankIdentity
 
 
 @dataclass
@@ -22,6 +23,7 @@ class BankOutcome:
     images: dict[str, str | None] = field(default_factory=dict)  # image path -> SHA-256 (fresh builds)
     memo_html: dict[str, str] = field(default_factory=dict)  # memo entries the bank used (fresh builds)
     memo_mathml: dict[str, str] = field(default_factory=dict)
+    identity: BankIdentity | None = None  # for the cross-bank id check (None: the bank did not read)
 
     def merge(self, part: BankOutcome) -> None:
         """Add the targets of another part of the same bank (built in another process)."""
@@ -29,6 +31,7 @@ class BankOutcome:
         self.rendered += part.rendered
         self.memo_html.update(part.memo_html)
         self.memo_mathml.update(part.memo_mathml)
+        self.identity = self.identity or part.identity
 
     @property
     def failed(self) -> bool:
@@ -43,4 +46,5 @@ class BankOutcome:
 
 def from_record(job: BankJob, record: BankRecord, targets: list[Target]) -> BankOutcome:
     return BankOutcome(job, record.questions, record.diagnostics,
-                       {t.name: record.targets[t.fingerprint] for t in targets}, cached=True)
+                       {t.name: record.targets[t.fingerprint] for t in targets}, cached=True,
+                       identity=record.identity)

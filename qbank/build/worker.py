@@ -14,7 +14,7 @@ from qbank.build.fingerprint import sha256_file
 from qbank.build.memo import FragmentMemo
 from qbank.build.outcome import BankOutcome
 from qbank.build.plan import BankJob, Target, exporter_class
-from qbank.lint import lint_file
+from qbank.lint import bank_identity, lint_file
 from qbank.walk import bank_fragments
 
 
@@ -34,6 +34,7 @@ def build_bank(job: BankJob, targets: list[Target], cache_folder: str) -> BankOu
             outcomes[target.name] = TargetOutcome(digest, result.questions, size, tuple(result.diagnostics))
     images = {image.path: sha256_file(image.path) for fragment in bank_fragments(bank) for image in fragment.images}
     return BankOutcome(job, len(bank.questions), tuple(found), outcomes, rendered=memo.misses,
+                       identity=bank_identity(bank),
                        images=dict(sorted(images.items())), memo_html=memo.used_html, memo_mathml=memo.used_mathml)
 
 
@@ -42,5 +43,5 @@ def save(cache: BuildCache, outcome: BankOutcome, targets: list[Target]) -> None
     FragmentMemo(outcome.memo_html, outcome.memo_mathml, used=True).save(cache.memo_path(outcome.job.path))
     if not outcome.failed and len(outcome.targets) == len(targets):
         record = BankRecord(outcome.job.key, outcome.images, outcome.questions, outcome.diagnostics,
-                            {t.fingerprint: outcome.targets[t.name] for t in targets})
+                            {t.fingerprint: outcome.targets[t.name] for t in targets}, outcome.identity)
         cache.store(outcome.job.path, record)
