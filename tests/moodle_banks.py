@@ -7,6 +7,8 @@ from pathlib import Path
 from qbank.lint import lint_file
 from qbank.models import Bank, Math, Question
 
+from moodle_readers import Imported, split_category_path
+
 
 def bank_from(tmp_path: Path, text: str, name: str = "bank.md") -> Bank:
     path = tmp_path / name
@@ -210,3 +212,12 @@ def images_bank(tmp_path: Path) -> Bank:
     (tmp_path / "figs" / "critic.svg").write_bytes((figures / "wgan-critic.svg").read_bytes())
     (tmp_path / "figs" / "losses.svg").write_bytes((figures / "generator-losses.svg").read_bytes())
     return bank_from(tmp_path, IMAGES, "pictures.md")
+
+
+def assert_same_identity(bank: Bank, question: Question, got: Imported, qtypes: dict[str, str]) -> None:
+    """What both Moodle formats must keep of every question: type, name, idnumber, tags, category."""
+    assert got.qtype == qtypes[question.type], question.id
+    assert got.name == question.title.strip()
+    assert got.idnumber == question.id
+    assert got.tags == list(question.tags)
+    assert split_category_path(got.category) == expected_category(bank, question)

@@ -11,14 +11,14 @@ from pathlib import Path
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
-from moodle_banks import TRICKY, WHITESPACE, bank_from, delimited, expected_category, images_bank
+from moodle_banks import TRICKY, WHITESPACE, assert_same_identity, bank_from, delimited, images_bank
 from moodle_gift_reader import read_gift
 from qbank.exporters.gift import GiftExporter, escape
 
 from qbank import render
 from qbank.models import Bank, Fragment, Image, Question
 
-from moodle_readers import Imported, MoodleImportError, categories, shortanswer_literal, split_category_path
+from moodle_readers import Imported, MoodleImportError, categories, shortanswer_literal
 from support import BANKS, ROOT, load_bank
 
 BASE = "https://files.example.org/quiz"
@@ -51,11 +51,7 @@ def export(bank: Bank, **options: str) -> bytes:
 
 
 def compare(bank: Bank, question: Question, got: Imported) -> None:
-    assert got.qtype == QTYPES[question.type], question.id
-    assert got.name == question.title.strip()
-    assert got.idnumber == question.id
-    assert got.tags == list(question.tags)
-    assert split_category_path(got.category) == expected_category(bank, question)
+    assert_same_identity(bank, question, got, QTYPES)
     assert got.questiontext.format == "html"
     assert got.questiontext.text == html_of(question.stem)
     if question.type != "description":

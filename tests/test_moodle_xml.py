@@ -17,9 +17,9 @@ from moodle_banks import (
     TRICKY,
     WEIGHT_375,
     WHITESPACE,
+    assert_same_identity,
     bank_from,
     delimited,
-    expected_category,
     images_bank,
 )
 from qbank.exporters.moodle_xml import MoodleXmlExporter
@@ -96,11 +96,7 @@ def export(bank: Bank) -> bytes:
 
 def compare(bank: Bank, question: Question, got: Imported) -> None:
     """Everything Moodle stored for ``got`` is what the model says."""
-    assert got.qtype == QTYPES[question.type], question.id
-    assert got.name == question.title.strip()
-    assert got.idnumber == question.id
-    assert got.tags == list(question.tags)
-    assert split_category_path(got.category) == expected_category(bank, question)
+    assert_same_identity(bank, question, got, QTYPES)
     assert resolved(got.generalfeedback) == html_of(question.explanation)
     if question.type == "fill-in-blanks":
         text = render.to_html(question.stem, image=digest_src, blank=lambda i: f"{{#{i + 1}}}").strip()
