@@ -107,7 +107,14 @@ class Dialect:
         if uses_math:
             location += f" {MATHML_NS} {self.mathml_schema}"
         root.set(f"{{{XSI_NS}}}schemaLocation", location)
-        self._fill(neutral, root)
+        # Copy in C (deepcopy), hang the copy's content under the new root so the version's
+        # namespaces are in scope, then rename in place: building every element anew in
+        # Python was most of the export time.
+        body = copy.deepcopy(neutral)
+        self._set_attributes(body, root, neutral=True)
+        self._hold(body, root)
+        self._rename_children(root)
+        etree.cleanup_namespaces(root)
         return root
 
     def _tag(self, element: etree._Element) -> str:
@@ -136,37 +143,53 @@ class Dialect:
             found = cache[attr] = self.attribute_name(attr)
         return found
 
-    def _fill(self, source: etree._Element, target: etree._Element) -> None:
-        source_tag = str(source.tag)
-        neutral = source_tag.startswith(_NEUTRAL_PREFIX)
-        for attr in sorted(source.attrib):
-            value = str(source.attrib[attr])
+    def _set_attributes(self, source: etree._Element, target: etree._Element, neutral: bool) -> None:
+        items = sorted(source.attrib.items())
+        if source is target:
+            target.attrib.clear()
+        for attr, value in items:
             if neutral and attr in self.dropped_attributes:
                 continue
-            if neutral and attr == "template" and source_tag == _RESPONSE_PROCESSING:
+            if neutral and attr == "template" and str(source.tag) == _RESPONSE_PROCESSING:
                 target.set(attr, self.template(value))
             elif neutral and not attr.startswith("{"):
                 target.set(self._attribute_for(attr), value)
             else:
                 target.set(attr, value)
+
+    def _hold(self, source: etree._Element, target: etree._Element) -> None:
+        """Move ``source``'s text and children into ``target`` (in a qti-content-body where 3.0 wants one)."""
         holder = target
-        if self.kebab and neutral and source_tag[len(_NEUTRAL_PREFIX):] in _CONTENT_BODY_HOLDERS:
+        local = str(source.tag)[len(_NEUTRAL_PREFIX):] if str(source.tag).startswith(_NEUTRAL_PREFIX) else None
+        if self.kebab and local in _CONTENT_BODY_HOLDERS:
             holder = etree.SubElement(target, f"{{{self.namespace}}}qti-content-body")
         holder.text = source.text
-        for child in source:
-            child_tag = child.tag
-            if not isinstance(child_tag, str):
-                continue
-            if child_tag.startswith(_MATHML_PREFIX):
-                made = _copy(child)
-                if self.fix_math is not None:
-                    self.fix_math(made)
-            else:
-                made = etree.Element(self._tag_for(child_tag))
-                self._fill(child, made)
-            made.tail = child.tail
-            holder.append(made)
+        for child in list(source):
+            if isinstance(child.tag, str):
+                holder.append(child)  # a move: the child's tail goes with it
 
+    def _rename_children(self, parent: etree._Element) -> None:
+        for child in list(parent):
+            tag = child.tag
+            if not isinstance(tag, str):
+                parent.remove(child)
+                continue
+            if tag.startswith(_MATHML_PREFIX):
+                if self.fix_math is not None:
+                    self.fix_math(child)
+                continue
+            neutral = tag.startswith(_NEUTRAL_PREFIX)
+            local = tag[len(_NEUTRAL_PREFIX):] if neutral else None
+            child.tag = self._tag_for(tag)
+            if len(child.attrib):
+                self._set_attributes(child, child, neutral)
+            if self.kebab and local in _CONTENT_BODY_HOLDERS:
+                content = etree.Element(f"{{{self.namespace}}}qti-content-body")
+                content.text, child.text = child.text, None
+                for grandchild in list(child):
+                    content.append(grandchild)
+                child.append(content)
+            self._rename_children(child)
 
 def _copy(element: etree._Element) -> etree._Element:
     made = copy.deepcopy(element)
