@@ -111,7 +111,7 @@ class Dialect:
         # namespaces are in scope, then rename in place: building every element anew in
         # Python was most of the export time.
         body = copy.deepcopy(neutral)
-        self._set_attributes(body, root, neutral=True)
+        self._set_attributes(body, root, True, str(body.tag))
         self._hold(body, root)
         self._rename_children(root)
         etree.cleanup_namespaces(root)
@@ -143,14 +143,16 @@ class Dialect:
             found = cache[attr] = self.attribute_name(attr)
         return found
 
-    def _set_attributes(self, source: etree._Element, target: etree._Element, neutral: bool) -> None:
+    def _set_attributes(self, source: etree._Element, target: etree._Element, neutral: bool,
+                        source_tag: str) -> None:
+        """Copy (or, with ``source is target``, rewrite) attributes, spelled for this version."""
         items = sorted(source.attrib.items())
         if source is target:
             target.attrib.clear()
         for attr, value in items:
             if neutral and attr in self.dropped_attributes:
                 continue
-            if neutral and attr == "template" and str(source.tag) == _RESPONSE_PROCESSING:
+            if neutral and attr == "template" and source_tag == _RESPONSE_PROCESSING:
                 target.set(attr, self.template(value))
             elif neutral and not attr.startswith("{"):
                 target.set(self._attribute_for(attr), value)
@@ -182,7 +184,7 @@ class Dialect:
             local = tag[len(_NEUTRAL_PREFIX):] if neutral else None
             child.tag = self._tag_for(tag)
             if len(child.attrib):
-                self._set_attributes(child, child, neutral)
+                self._set_attributes(child, child, neutral, tag)
             if self.kebab and local in _CONTENT_BODY_HOLDERS:
                 content = etree.Element(f"{{{self.namespace}}}qti-content-body")
                 content.text, child.text = child.text, None
