@@ -66,3 +66,11 @@ def test_targets_lists_the_registry() -> None:
     result = qbank("targets", "--format", "json")
     assert result.returncode == 0
     assert "Traceback" not in result.stderr
+
+
+def test_parallel_lint_reports_exactly_what_serial_lint_does() -> None:
+    corpus = str(ROOT / "tests" / "corpus")
+    serial = qbank("lint", "-j", "1", "--format", "json", corpus)
+    parallel = qbank("lint", "-j", "2", "--format", "json", corpus)
+    assert serial.returncode == parallel.returncode == 1
+    assert json.loads(serial.stdout) and serial.stdout == parallel.stdout
