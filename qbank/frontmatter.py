@@ -6,10 +6,10 @@ import difflib
 import re
 from dataclasses import dataclass, field
 from decimal import Decimal
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, field_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema, field_validator
 
 from qbank import diagnostics as dg
 from qbank.durations import parse_duration
@@ -29,7 +29,10 @@ class FrontMatter(BaseModel):
     level: str | None = Field(None, description="e.g. University")
     difficulty: str | None = Field(None, description="Default difficulty of every question")
     language: str = Field("en", description="BCP 47 language of the content")
-    points: Decimal = Field(Decimal(1), gt=0, description="Default points per question")
+    # An explicit schema: Pydantic's own for Decimal changes between releases (a string pattern
+    # came and went), and the published schema must not depend on which release is installed.
+    points: Annotated[Decimal, WithJsonSchema({"type": "number", "exclusiveMinimum": 0})] = Field(
+        Decimal(1), gt=0, description="Default points per question", json_schema_extra={"default": 1})
     time_limit: str | int | None = Field(None, description="Default time limit per question: '15 min', '90 s'")
     quiz_time_limit: str | int | None = Field(
         None, description="Time limit of the whole quiz; default: the sum of the question limits")
