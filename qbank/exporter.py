@@ -107,15 +107,18 @@ class Exporter(ABC):
         return kept, found
 
     def check(self, bank: Bank) -> list[dg.Diagnostic]:
-        kept, found = self.supported(bank)
+        return self._checked(bank, *self.supported(bank))
+
+    def _checked(self, bank: Bank, kept: list[Question], left_out: list[dg.Diagnostic]) -> list[dg.Diagnostic]:
+        found = list(left_out)
         for question in kept:
             found.extend(self.check_question(bank, question))
         found.extend(self.check_bank(bank))
         return found
 
     def export(self, bank: Bank) -> ExportResult:
-        kept, _ = self.supported(bank)
-        found = self.check(bank)
+        kept, left_out = self.supported(bank)
+        found = self._checked(bank, kept, left_out)
         if any(d.is_error for d in found):
             return ExportResult(None, found, 0)
         try:
