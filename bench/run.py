@@ -86,11 +86,11 @@ def target_options(only: str | None = None) -> list[str]:
     from qbank import registry
 
     pairs = []
-    for name in registry.available():
+    for name in registry.available_targets():
         if only is not None and name != only:
             continue
         try:
-            options = registry.load(name).options
+            options = registry.load_target(name).options
         except Exception:  # a target that cannot load is reported by qbank build itself
             continue
         if any(o.name == "asset-base-url" and not o.default for o in options):

@@ -28,7 +28,7 @@ files, name = json.loads(sys.argv[1]), sys.argv[2]
 t = time.process_time()
 banks = [lint_file(f)[0] for f in files]
 read = time.process_time() - t
-cls = registry.load(name)
+cls = registry.load_target(name)
 settings = {o.name: "https://example.org/f/" for o in cls.options if o.name == "asset-base-url"}
 exporter = cls(**settings)
 t = time.process_time()
@@ -54,7 +54,7 @@ def main() -> None:
         print()
         print("| target | read + lint | export, cold | export, warm |")
         print("| --- | ---: | ---: | ---: |")
-        for name in registry.available():
+        for name in registry.available_targets():
             out = subprocess.run([sys.executable, "-c", PROBE, files, name], capture_output=True, text=True)
             if out.returncode != 0:
                 print(f"| {name} | failed: {out.stderr.strip().splitlines()[-1]} | | |")

@@ -1,16 +1,20 @@
 """Every diagnostic code qbank can emit, with its default severity.
 
-Codes are stable: tools and CI configurations may match on them. ``E`` codes are errors,
-``W`` warnings; ``T`` codes come from a target's own checks (``qbank lint --target``).
+Codes are stable: tools and CI configurations may match on them, and a code keeps one
+meaning for ever (a retired code is never given another). ``E`` codes are errors, ``W``
+warnings; ``T`` codes come from a target's own checks (``qbank lint --target``). A plugin's
+codes start with two or more capital letters (``MYLMS001``), so they never meet qbank's.
 """
 
 from __future__ import annotations
 
 from typing import NamedTuple
 
+__all__ = ["CODES", "RETIRED", "Code"]
+
 
 class Code(NamedTuple):
-    severity: str
+    severity: str  # "error" or "warning"
     summary: str
 
 
@@ -35,9 +39,10 @@ CODES: dict[str, Code] = {
     "E205": Code("error", "text outside any question"),
     "E206": Code("error", "unknown section in a question"),
     "E207": Code("error", "question has no text"),
-    "E208": Code("error", "invalid group attributes"),
+    "E208": Code("error", "invalid group attribute"),
     "E209": Code("error", "fenced code block is never closed"),
     "E210": Code("error", "question id used by another bank of the same category"),
+    "E211": Code("error", "group picks more questions than it holds"),
     # types and answers
     "E301": Code("error", "question syntax does not match its type"),
     "E302": Code("error", "multiple choice needs exactly one correct answer"),
@@ -76,7 +81,6 @@ CODES: dict[str, Code] = {
     # warnings
     "W101": Code("warning", "question has no explanation"),
     "W102": Code("warning", "'all/none of the above' option"),
-    "W103": Code("warning", "partial-credit weight Moodle cannot represent exactly"),
     "W104": Code("warning", "unsafe HTML removed from content"),
     "W105": Code("warning", "multiple select where every option is correct"),
     # target checks (raised by exporters, reported like lint)
@@ -89,4 +93,9 @@ CODES: dict[str, Code] = {
     "E901": Code("error", "cannot write output"),
     "E902": Code("error", "unknown target"),
     "E903": Code("error", "invalid exporter option"),
+}
+
+# Codes that no longer exist, with what replaced them; never reused.
+RETIRED: dict[str, str] = {
+    "W103": "a weight Moodle cannot store is the Moodle targets' own T003 (`qbank lint --target moodle-xml`)",
 }

@@ -7,12 +7,20 @@ Renderers: ``text`` (source line with a caret), ``json`` and ``github`` (workflo
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from enum import StrEnum
 from pathlib import Path
 
-from qbank.codes import CODES
+from qbank.codes import CODES, Code
+
+__all__ = ["RENDERERS", "Code", "Diagnostic", "Severity", "code_info", "make", "register_codes", "render",
+           "render_github", "render_json", "render_text", "sort_key"]
+
+# A plugin's own codes: two or more capital letters, then three digits.
+PLUGIN_CODE = re.compile(r"[A-Z]{2,}[0-9]{3}")
+_PLUGIN_CODES: dict[str, tuple[Code, str]] = {}  # code -> (its meaning, who declared it)
 
 
 class Severity(StrEnum):
@@ -33,7 +41,7 @@ class Diagnostic:
     target: str | None = None  # set when an exporter's own check raised it
 
     def __post_init__(self) -> None:
-        if self.code not in CODES:
+        if self.code not in CODES and self.code not in _PLUGIN_CODES:
             raise ValueError(f"unregistered diagnostic code {self.code}")
 
     @property
@@ -44,11 +52,37 @@ class Diagnostic:
         return replace(self, severity=Severity.ERROR)
 
 
+def register_codes(codes: Mapping[str, Code], owner: str) -> None:
+    """Register a plugin's own diagnostic codes (its ``codes`` class attribute).
+
+    Each must look like ``MYLMS001`` (two or more capital letters, three digits), so it can
+    never be one of qbank's, and keep one meaning: declaring a code again with another
+    meaning, or one another plugin declared, is refused.
+    """
+    for code, info in codes.items():
+        if not PLUGIN_CODE.fullmatch(code):
+            raise ValueError(f"{owner} declares diagnostic code `{code}`; a plugin's codes are two or more "
+                             "capital letters and three digits, e.g. MYLMS001")
+        if info.severity not in (Severity.ERROR.value, Severity.WARNING.value):
+            raise ValueError(f"{owner} declares `{code}` with severity `{info.severity}` (error or warning)")
+        known = _PLUGIN_CODES.get(code)
+        if known is not None and (known[0] != info or known[1] != owner):
+            raise ValueError(f"{owner} declares `{code}`, which {known[1]} already declares")
+        _PLUGIN_CODES[code] = (Code(*info), owner)
+
+
+def code_info(code: str) -> Code:
+    """The meaning and default severity of a code, qbank's own or a plugin's."""
+    if code in CODES:
+        return CODES[code]
+    return _PLUGIN_CODES[code][0]
+
+
 def make(code: str, message: str, file: str, line: int, col: int = 1, *, hint: str | None = None,
          end_col: int | None = None, target: str | None = None) -> Diagnostic:
     """Create a diagnostic with the severity its code is registered with."""
     return Diagnostic(file=file, line=line, col=col, code=code, message=message, hint=hint,
-                      severity=Severity(CODES[code].severity), end_col=end_col, target=target)
+                      severity=Severity(code_info(code).severity), end_col=end_col, target=target)
 
 
 def sort_key(d: Diagnostic) -> tuple[str, int, int, str, str, str]:

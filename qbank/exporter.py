@@ -8,12 +8,18 @@ type the target cannot hold are left out with a T001 warning naming them and the
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import ClassVar
+from typing import TYPE_CHECKING, ClassVar
 
 from qbank import diagnostics as dg
+from qbank.codes import Code
 from qbank.models import Bank, Question
+
+if TYPE_CHECKING:  # rendering loads Markdown, nh3 and lxml: only when something is rendered
+    from qbank.render import Renderer
+
+__all__ = ["Code", "ExportError", "ExportResult", "Exporter", "Option"]
 
 
 @dataclass(frozen=True)
@@ -49,11 +55,22 @@ class Exporter(ABC):
     options: ClassVar[tuple[Option, ...]] = ()
     # For a question type this target cannot hold: which target can (named in the warning).
     alternatives: ClassVar[dict[str, str]] = {}
+    # The target's own diagnostic codes, beside qbank's T001–T005: {"MYLMS001": Code("warning", "...")}.
+    codes: ClassVar[dict[str, Code]] = {}
 
-    def __init__(self, **settings: str) -> None:
+    def __init__(self, options: Mapping[str, str] | None = None, /, *, renderer: Renderer | None = None,
+                 **settings: str) -> None:
+        """``options`` (or keyword ``settings``): the ``-O`` options, validated here;
+        ``renderer``: the rendering service to use (the build passes one that keeps results
+        between builds; default: the process's own)."""
+        if renderer is None:
+            from qbank.render import shared
+
+            renderer = shared()
+        self.renderer = renderer
         known = {opt.name: opt for opt in self.options}
         values = {opt.name: opt.default for opt in self.options}
-        for key, value in settings.items():
+        for key, value in {**(options or {}), **settings}.items():
             opt = known.get(key)
             if opt is None:
                 raise ValueError(f"target `{self.name}` has no option `{key}`"
@@ -79,6 +96,10 @@ class Exporter(ABC):
         """This target's own rules for the bank as a whole (override as needed)."""
         return []
 
+    def holds_type(self, question_type: str) -> bool:
+        """Whether this target (with its options) holds questions of this type."""
+        return question_type in self.supported_types
+
     def cannot_hold(self, bank: Bank, question: Question) -> tuple[str, str] | None:
         """Why this target cannot hold a question of a type it supports, as (reason, hint), or None.
 
@@ -90,7 +111,7 @@ class Exporter(ABC):
         kept: list[Question] = []
         found: list[dg.Diagnostic] = []
         for question in bank.questions:
-            if question.type in self.supported_types:
+            if self.holds_type(question.type):
                 why = self.cannot_hold(bank, question)
                 if why is None:
                     kept.append(question)

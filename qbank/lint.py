@@ -8,20 +8,11 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from qbank import diagnostics as dg
-from qbank.fractions import moodle_percentage, nearest_moodle
-from qbank.models import Bank, Question
-from qbank.reader import read_bank
+from qbank import render
+from qbank.models import Bank, MultipleChoice, MultipleSelect, Question
+from qbank.readers.markdown import read_bank
 
 ALL_NONE = re.compile(r"\b(all|none|both|neither) of (the|these) (above|options|answers|choices)\b", re.I)
-
-
-def _weight_rules(file: str, question: Question) -> Iterator[dg.Diagnostic]:
-    weighted = [*getattr(question, "choices", ()), *getattr(question, "answers", ())]
-    for item in weighted:
-        weight, line, col = item.weight, item.pos.line, item.pos.col
-        if moodle_percentage(weight) is None:
-            yield dg.make("W103", f"weight {weight:.5g}% is not one Moodle can store exactly", file, line, col,
-                          hint=f"Moodle would reject it; the nearest it accepts is {nearest_moodle(weight)}%")
 
 
 def lint_question(bank: Bank, question: Question) -> Iterator[dg.Diagnostic]:
@@ -29,15 +20,15 @@ def lint_question(bank: Bank, question: Question) -> Iterator[dg.Diagnostic]:
     if question.type != "description" and question.explanation is None:
         yield dg.make("W101", f"question `{question.id}` has no explanation", file, question.pos.line, 1,
                       hint="add a `### Explanation` section: students see it after answering")
-    for choice in getattr(question, "choices", ()):
-        if question.type != "true-false" and ALL_NONE.search(choice.text.source):
-            yield dg.make("W102", "'all/none of the above' breaks when options are shuffled", file,
-                          choice.pos.line, choice.pos.col,
-                          hint="state the option in full, or use a multiple-select question")
-    if question.type == "multiple-select" and all(c.correct for c in question.choices):
+    if isinstance(question, MultipleChoice | MultipleSelect):
+        for choice in question.choices:
+            if ALL_NONE.search(choice.text.source):
+                yield dg.make("W102", "'all/none of the above' breaks when options are shuffled", file,
+                              choice.pos.line, choice.pos.col,
+                              hint="state the option in full, or use a multiple-select question")
+    if isinstance(question, MultipleSelect) and all(c.correct for c in question.choices):
         yield dg.make("W105", "every option is correct", file, question.pos.line, 1,
                       hint="add wrong options, or ticking every box is always right")
-    yield from _weight_rules(file, question)
 
 
 def lint_bank(bank: Bank) -> list[dg.Diagnostic]:
@@ -47,14 +38,15 @@ def lint_bank(bank: Bank) -> list[dg.Diagnostic]:
     for group in bank.groups:
         members = [q for q in bank.questions if q.group == group.id]
         if group.pick is not None and group.pick > len(members):
-            found.append(dg.make("E208", f"group `{group.id}` picks {group.pick} of {len(members)} questions",
+            found.append(dg.make("E211", f"group `{group.id}` picks {group.pick} of {len(members)} questions",
                                  bank.path, group.pos.line, 1, hint="lower `pick` or add questions to the group"))
     return found
 
 
-def lint_file(path: str | Path) -> tuple[Bank | None, list[dg.Diagnostic]]:
+def lint_file(path: str | Path, *, renderer: render.Renderer | None = None
+              ) -> tuple[Bank | None, list[dg.Diagnostic]]:
     """Read and lint one bank: all problems, in one pass."""
-    bank, found = read_bank(path)
+    bank, found = read_bank(path, renderer=renderer)
     if bank is not None:
         found = found + lint_bank(bank)
     return bank, found

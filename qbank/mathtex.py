@@ -1,4 +1,5 @@
-"""LaTeX services: checking formulas with positions, and LaTeX → MathML.
+"""LaTeX: checking formulas with positions, and LaTeX → MathML (pure functions; the
+:class:`qbank.render.Renderer` caches their results).
 
 Conversion is latex2mathml's (a maintained pure-Python converter). It is lenient — it
 turns an unknown command into an identifier and ignores a missing ``\\frac`` argument — so
@@ -8,7 +9,6 @@ turns an unknown command into an identifier and ignores a missing ``\\frac`` arg
 from __future__ import annotations
 
 import re
-from functools import lru_cache
 from html import escape
 from xml.etree.ElementTree import tostring
 
@@ -136,7 +136,6 @@ def _mathml_text(latex: str, display: bool) -> str:
     return _ESCAPED_ENTITY.sub(r"&\1", tostring(element, encoding="unicode"))
 
 
-@lru_cache(maxsize=1 << 16)
 def to_mathml(latex: str, display: bool) -> str:
     """MathML for ``latex``, with the LaTeX kept in an ``annotation`` so it is never lost."""
     mathml = _mathml_text(latex, display)

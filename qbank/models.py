@@ -11,8 +11,9 @@ math, images and blanks already located. Rendering a fragment to HTML happens on
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from decimal import Decimal
-from typing import Annotated, Literal
+from typing import Annotated, Literal, Never, NoReturn
 
 from pydantic import BaseModel, ConfigDict, Field
 
@@ -257,6 +258,46 @@ Question = Annotated[
 ChoiceQuestion = MultipleChoice | MultipleSelect | TrueFalse
 
 
+def unhandled(question: Never) -> NoReturn:
+    """Fail loudly for a question type the calling code does not handle.
+
+    Every dispatch on question type is a ``match`` whose last case calls this: mypy then
+    checks that no type is left out, and at run time a new type raises instead of being
+    silently skipped.
+    """
+    raise TypeError(f"question type `{getattr(question, 'type', type(question).__name__)}` is not handled here")
+
+
+def question_fragments(question: Question) -> Iterator[Fragment]:
+    """Every fragment of a question, in source order."""
+    yield question.stem
+    match question:
+        case MultipleChoice() | MultipleSelect() | TrueFalse():
+            for choice in question.choices:
+                yield choice.text
+                if choice.feedback is not None:
+                    yield choice.feedback
+        case ShortAnswer() | Numerical():
+            for answer in question.answers:
+                if answer.feedback is not None:
+                    yield answer.feedback
+        case Matching():
+            for pair in question.pairs:
+                yield pair.left
+                yield pair.right
+            yield from question.distractors
+        case Ordering():
+            for item in question.items:
+                yield item.text
+        case Essay() | FillInBlanks() | Description():
+            pass
+        case _:
+            unhandled(question)
+    for extra in (question.explanation, question.correct_feedback, question.incorrect_feedback):
+        if extra is not None:
+            yield extra
+
+
 class Group(Frozen):
     """A section of a bank; with ``pick`` set, a pool from which an LMS draws questions."""
 
@@ -284,6 +325,13 @@ class Bank(Frozen):
     groups: tuple[Group, ...] = ()
     questions: tuple[Question, ...]
     pos: Pos
+
+    def fragments(self) -> Iterator[Fragment]:
+        """Every fragment of the bank (its description, then each question's), in source order."""
+        if self.description is not None:
+            yield self.description
+        for question in self.questions:
+            yield from question_fragments(question)
 
     @property
     def total_points(self) -> Decimal:

@@ -1,30 +1,38 @@
-"""Markdown rendering, done once per fragment; math, images and blanks substituted per target.
+"""The rendering service: Markdown → sanitised HTML and LaTeX → MathML, each done once.
 
-``html_template`` turns a fragment's placeholder template into sanitised HTML (cached by
-content, so a fragment is rendered once however many targets read it). ``to_html`` then
-puts each target's form of math, images and blanks in place of the placeholders.
-All Markdown rendering goes through :func:`markdown_to_html`, so a faster backend can be
-offered later behind the same function.
+A fragment's Markdown is rendered once, with its formulas, images and blanks held as
+placeholders (:mod:`qbank.placeholders`); each target then puts its own form of them in
+place (:meth:`Renderer.html`). Formulas are converted to MathML once (:meth:`Renderer.mathml`).
+
+Both results are pure functions of their text, so a :class:`Renderer` keeps them: in memory
+for the process, and, when the build gives it one, in a :class:`Memo` that persists between
+builds (:mod:`qbank.build.memo`). The renderer is passed to whoever renders: readers (the
+checks that run as fragments are read) and exporters (``Exporter(renderer=...)``). Nothing
+replaces module names at run time; a test counts :attr:`Renderer.stats` to see what ran.
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections.abc import Callable
-from functools import lru_cache
-from html import escape
+from copy import deepcopy
+from dataclasses import dataclass
+from html import escape, unescape
+from typing import Protocol
 
 import markdown
 import nh3
+from lxml import etree
+from lxml import html as lxml_html
 
-from qbank import placeholders
+from qbank import mathtex, placeholders
 from qbank.models import Fragment, Image, Math
 
-_md = markdown.Markdown(
-    extensions=["tables", "fenced_code", "codehilite", "sane_lists"],
-    extension_configs={"codehilite": {"noclasses": True, "guess_lang": False, "css_class": "highlight"}},
-    output_format="xhtml",
-)
+__all__ = [
+    "ALLOWED_ATTRIBUTES", "ALLOWED_TAGS", "BlankFn", "ImageFn", "MathFn", "Memo", "RenderStats", "Renderer",
+    "sanitize", "shared", "tex_delimited",
+]
 
 # The allow-list for author HTML (and Markdown's own output). Anything else — scripts,
 # event handlers, javascript: URLs, iframes, forms — is removed before any target sees it.
@@ -52,60 +60,50 @@ _CLEAN_KWARGS: dict[str, object] = {
                                 "border", "padding"},
 }
 
-
-def markdown_to_html(text: str) -> str:
-    """Render Markdown to HTML (the one entry point to the Markdown backend)."""
-    _md.reset()
-    return _md.convert(text)
-
-
-def sanitize(html: str) -> str:
-    return nh3.clean(html, **_CLEAN_KWARGS)  # type: ignore[arg-type]
-
-
-@lru_cache(maxsize=1 << 17)
-def _template_html(template: str) -> str:
-    return sanitize(markdown_to_html(template))
-
-
-def html_template(fragment: Fragment) -> str:
-    """Sanitised HTML of the fragment, with placeholders where math/images/blanks go."""
-    return _template_html(fragment.template)
-
-
-def unsafe_html_removed(fragment: Fragment) -> list[str]:
-    """Names of the tags/attributes sanitising removed from the author's raw HTML."""
-    raw = markdown_to_html(fragment.template)
-    clean = _template_html(fragment.template)
-    if raw == clean:
-        return []
-    removed: list[str] = []
-    for tag in re.findall(r"<([a-zA-Z][a-zA-Z0-9]*)", raw):
-        if tag.lower() not in ALLOWED_TAGS and f"<{tag.lower()}" not in removed:
-            removed.append(f"<{tag.lower()}>")
-    for attr in re.findall(r"\s(on[a-z]+)\s*=", raw, flags=re.I):
-        if attr.lower() not in removed:
-            removed.append(attr.lower())
-    if re.search(r"javascript:", raw, flags=re.I):
-        removed.append("javascript: URL")
-    return removed
-
-
-def foreign_images(fragment: Fragment) -> list[str]:
-    """The src of every image not written as `![alt](path)` (raw HTML, reference-style)."""
-    from lxml import html as lxml_html
-
-    raw = markdown_to_html(fragment.template)
-    if "<img" not in raw:
-        return []
-    tree = lxml_html.fragment_fromstring(raw, create_parent="div")
-    return [img.get("src", "") for img in tree.iter("img")
-            if not placeholders.PATTERN.fullmatch(img.get("src", ""))]
-
+# latex2mathml leaves a bare `&` (an `aligned` column separator, `&` inside \text{}) or `<`
+# unescaped in its output now and then; escaped before parsing, so the MathML is always XML.
+_BARE_AMPERSAND = re.compile(r"&(?!#[0-9]+;|#x[0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
+_BARE_LESS_THAN = re.compile(r"<(?![A-Za-z/!?])")
+_RAW_IMG_SRC = re.compile(r"<img\b[^>]*?\ssrc=\"([^\"]*)\"", re.I)
 
 MathFn = Callable[[Math], str]
 ImageFn = Callable[[Image], str]
 BlankFn = Callable[[int], str]
+
+# Memo tables: what each persistent result is keyed by.
+HTML_TABLE = "html"  # fragment template → sanitised HTML
+MATHML_TABLE = "mathml"  # "inline"/"block" NUL latex → MathML text
+LATEX_TABLE = "latex"  # latex → JSON list of [offset, message, hint] problems
+
+
+class Memo(Protocol):
+    """A persistent store of rendering results, given to a :class:`Renderer` by the build.
+
+    ``get`` returns a result known from an earlier run (or None); ``put`` records a result
+    used in this run, whether it was computed now or known already.
+    """
+
+    def get(self, table: str, key: str) -> str | None: ...
+
+    def put(self, table: str, key: str, value: str) -> None: ...
+
+
+@dataclass
+class RenderStats:
+    """How many results a renderer had to compute (neither in memory nor in its memo)."""
+
+    markdown: int = 0  # fragment templates rendered by Markdown + sanitised
+    mathml: int = 0  # formulas converted to MathML
+    latex_checks: int = 0  # formulas parsed to check them
+
+    @property
+    def total(self) -> int:
+        return self.markdown + self.mathml + self.latex_checks
+
+
+def sanitize(html: str) -> str:
+    """``html`` reduced to the allow-list above."""
+    return nh3.clean(html, **_CLEAN_KWARGS)  # type: ignore[arg-type]
 
 
 def tex_delimited(m: Math) -> str:
@@ -116,6 +114,166 @@ def tex_delimited(m: Math) -> str:
 
 def _image_src_as_written(image: Image) -> str:
     return escape(image.src)
+
+
+class _Markdown:
+    """The one Markdown backend (Python-Markdown with the extensions qbank's format uses)."""
+
+    def __init__(self) -> None:
+        self._md = markdown.Markdown(
+            extensions=["tables", "fenced_code", "codehilite", "sane_lists"],
+            extension_configs={"codehilite": {"noclasses": True, "guess_lang": False, "css_class": "highlight"}},
+            output_format="xhtml",
+        )
+
+    def convert(self, text: str) -> str:
+        self._md.reset()
+        return self._md.convert(text)
+
+
+class Renderer:
+    """Renders fragments and formulas, computing each distinct one once.
+
+    ``memo`` (optional) is consulted before computing and told of every result used, so a
+    build can keep exactly the results a bank needed. Results also stay in memory for the
+    renderer's life, across banks.
+    """
+
+    def __init__(self, memo: Memo | None = None) -> None:
+        self.memo = memo
+        self.stats = RenderStats()
+        self._markdown: _Markdown | None = None
+        self._known: dict[str, dict[str, str]] = {HTML_TABLE: {}, MATHML_TABLE: {}, LATEX_TABLE: {}}
+        self._elements: dict[str, etree._Element] = {}
+
+    def with_memo(self, memo: Memo | None) -> Renderer:
+        """A renderer sharing this one's in-memory results, recording into ``memo``."""
+        other = Renderer(memo)
+        other._markdown = self._markdown
+        other._known = self._known
+        other._elements = self._elements
+        return other
+
+    # --- the cached computations ----------------------------------------------------------
+
+    def _cached(self, table: str, key: str, compute: Callable[[], str]) -> str:
+        known = self._known[table]
+        value = known.get(key)
+        if value is None and self.memo is not None:
+            value = self.memo.get(table, key)
+        if value is None:
+            value = compute()
+            if table == HTML_TABLE:
+                self.stats.markdown += 1
+            elif table == MATHML_TABLE:
+                self.stats.mathml += 1
+            else:
+                self.stats.latex_checks += 1
+        known[key] = value
+        if self.memo is not None:
+            self.memo.put(table, key, value)
+        return value
+
+    def markdown_to_html(self, text: str) -> str:
+        """Markdown → HTML, unsanitised and uncached (for reporting what sanitising removes)."""
+        if self._markdown is None:
+            self._markdown = _Markdown()
+        return self._markdown.convert(text)
+
+    def template_html(self, fragment: Fragment) -> str:
+        """Sanitised HTML of the fragment, with placeholders where math, images and blanks go."""
+        return self._cached(HTML_TABLE, fragment.template,
+                            lambda: sanitize(self.markdown_to_html(fragment.template)))
+
+    def mathml(self, latex: str, display: bool) -> str:
+        """MathML for ``latex`` (the LaTeX kept in an annotation), as text."""
+        key = f"{'block' if display else 'inline'}\0{latex}"
+        return self._cached(MATHML_TABLE, key, lambda: mathtex.to_mathml(latex, display))
+
+    def mathml_element(self, formula: Math) -> etree._Element:
+        """The formula as a new MathML ``math`` element (parsed once, copied for each use)."""
+        text = self.mathml(formula.latex, formula.display)
+        element = self._elements.get(text)
+        if element is None:
+            try:
+                element = etree.fromstring(text)
+            except etree.XMLSyntaxError:
+                element = etree.fromstring(_BARE_LESS_THAN.sub("&lt;", _BARE_AMPERSAND.sub("&amp;", text)))
+            self._elements[text] = element
+        return deepcopy(element)
+
+    def latex_problems(self, latex: str) -> list[tuple[int, str, str]]:
+        """Problems in a formula, as :func:`qbank.mathtex.check` reports them."""
+        text = self._cached(LATEX_TABLE, latex, lambda: json.dumps(mathtex.check(latex), ensure_ascii=False))
+        return [(int(offset), str(message), str(hint)) for offset, message, hint in json.loads(text)]
+
+    # --- fragments for targets ------------------------------------------------------------
+
+    def html(self, fragment: Fragment, *, math: MathFn = tex_delimited, image: ImageFn = _image_src_as_written,
+             blank: BlankFn | None = None, inline: bool = False) -> str:
+        """The fragment as HTML for one target.
+
+        ``image`` returns the (already escaped) value of the ``src`` attribute; ``inline``
+        drops the wrapping ``<p>`` of a one-paragraph fragment (options, blanks, titles).
+        """
+        html = self.template_html(fragment)
+        if inline and html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
+            html = html[3:-4]
+        return _fill(html, fragment, math, image, blank)
+
+    def plain(self, fragment: Fragment, *, math: MathFn | None = None) -> str:
+        """Plain text (no markup) for places a target cannot show HTML: math as its LaTeX."""
+        rendered = self.template_html(fragment)
+        if not rendered.strip():
+            return ""
+        text = lxml_html.fragment_fromstring(rendered, create_parent="div").text_content()
+        text = " ".join(text.split())
+
+        def sub(match: re.Match[str]) -> str:
+            kind, index = match.group(1), int(match.group(2))
+            if kind == placeholders.MATH:
+                m = fragment.math[index]
+                return math(m) if math else m.latex
+            if kind == placeholders.IMAGE:
+                return fragment.images[index].alt
+            return "_____"
+
+        return placeholders.PATTERN.sub(sub, text)
+
+    # --- what sanitising does to author HTML (for the reader's checks) ----------------------
+
+    def unsafe_html_removed(self, fragment: Fragment) -> list[str]:
+        """Names of the tags/attributes sanitising removed from the author's raw HTML."""
+        raw = self.markdown_to_html(fragment.template)
+        if raw == self.template_html(fragment):
+            return []
+        removed: list[str] = []
+        for tag in re.findall(r"<([a-zA-Z][a-zA-Z0-9]*)", raw):
+            if tag.lower() not in ALLOWED_TAGS and f"<{tag.lower()}" not in removed:
+                removed.append(f"<{tag.lower()}>")
+        for attr in re.findall(r"\s(on[a-z]+)\s*=", raw, flags=re.I):
+            if attr.lower() not in removed:
+                removed.append(attr.lower())
+        if re.search(r"javascript:", raw, flags=re.I):
+            removed.append("javascript: URL")
+        return removed
+
+    def html_images(self, fragment: Fragment) -> list[str]:
+        """The ``src`` of every raw HTML ``<img>`` that survives sanitising (Markdown images excluded).
+
+        The Markdown reader refuses raw images (E403); a bank built another way may hold them.
+        """
+        return [unescape(match.group(1)) for match in _RAW_IMG_SRC.finditer(self.template_html(fragment))
+                if not match.group(1).startswith(placeholders.OPEN)]
+
+    def foreign_images(self, fragment: Fragment) -> list[str]:
+        """The src of every image not written as `![alt](path)` (raw HTML, reference-style)."""
+        raw = self.markdown_to_html(fragment.template)
+        if "<img" not in raw:
+            return []
+        tree = lxml_html.fragment_fromstring(raw, create_parent="div")
+        return [img.get("src", "") for img in tree.iter("img")
+                if not placeholders.PATTERN.fullmatch(img.get("src", ""))]
 
 
 def _fill(html: str, fragment: Fragment, math: MathFn, image: ImageFn, blank: BlankFn | None) -> str:
@@ -132,36 +290,12 @@ def _fill(html: str, fragment: Fragment, math: MathFn, image: ImageFn, blank: Bl
     return placeholders.PATTERN.sub(sub, html)
 
 
-def to_html(fragment: Fragment, *, math: MathFn = tex_delimited, image: ImageFn = _image_src_as_written,
-            blank: BlankFn | None = None, inline: bool = False) -> str:
-    """The fragment as HTML for one target.
-
-    ``image`` returns the (already escaped) value of the ``src`` attribute; ``inline``
-    drops the wrapping ``<p>`` of a one-paragraph fragment (options, blanks, titles).
-    """
-    html = html_template(fragment)
-    if inline and html.startswith("<p>") and html.endswith("</p>") and html.count("<p>") == 1:
-        html = html[3:-4]
-    return _fill(html, fragment, math, image, blank)
+_SHARED: Renderer | None = None
 
 
-def to_plain(fragment: Fragment, *, math: MathFn | None = None) -> str:
-    """Plain text (no markup) for places a target cannot show HTML: math as its LaTeX."""
-    from lxml import html as lxml_html
-
-    rendered = html_template(fragment)
-    if not rendered.strip():
-        return ""
-    text = lxml_html.fragment_fromstring(rendered, create_parent="div").text_content()
-    text = " ".join(text.split())
-
-    def sub(match: re.Match[str]) -> str:
-        kind, index = match.group(1), int(match.group(2))
-        if kind == placeholders.MATH:
-            m = fragment.math[index]
-            return math(m) if math else m.latex
-        if kind == placeholders.IMAGE:
-            return fragment.images[index].alt
-        return "_____"
-
-    return placeholders.PATTERN.sub(sub, text)
+def shared() -> Renderer:
+    """The process's renderer without a memo: what readers and exporters use when given none."""
+    global _SHARED
+    if _SHARED is None:
+        _SHARED = Renderer()
+    return _SHARED

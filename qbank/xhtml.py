@@ -28,7 +28,7 @@ SLOT_ATTRIBUTE = "data-qbank-slot"
 
 # Characters XML 1.0 cannot carry at all (the C0 controls except tab/newline/return, and
 # the non-characters U+FFFE/U+FFFF).
-_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
 
 # Elements that only hold other elements: loose whitespace inside them is dropped.
 _STRUCTURAL = frozenset({"table", "thead", "tbody", "tfoot", "tr", "ul", "ol", "dl"})
@@ -61,7 +61,7 @@ def slot(key: str) -> str:
 
 def xml_text(text: str) -> str:
     """``text`` without the characters XML cannot carry."""
-    return _NOT_XML.sub("", text)
+    return NOT_XML.sub("", text)
 
 
 def convert(html: str, profile: Profile, fill: Fill | None = None, *, block: bool = False) -> etree._Element:

@@ -22,25 +22,25 @@ from support import CONTENT
 
 def _loads(name: str) -> bool:
     try:
-        registry.load(name)
-    except registry.TargetLoadError:
+        registry.load_target(name)
+    except registry.LoadError:
         return False
     return True
 
 
 # Targets are tested generically: every installed target whose code imports today.
-TARGETS = [name for name in registry.available() if _loads(name)]
+TARGETS = [name for name in registry.available_targets() if _loads(name)]
 
 
 def test_at_least_one_target_loads() -> None:
-    assert TARGETS, f"no target of {list(registry.available())} can be imported"
+    assert TARGETS, f"no target of {list(registry.available_targets())} can be imported"
 
 
 def _url_options(targets: list[str]) -> list[str]:
     """``-O`` settings for targets that need a base URL to carry images (declared as an option)."""
     pairs = []
     for name in targets:
-        for option in registry.load(name).options:
+        for option in registry.load_target(name).options:
             if option.name == "asset-base-url" and not option.default:
                 pairs += ["-O", f"{name}.asset-base-url=https://example.org/figures/"]
     return pairs
@@ -83,7 +83,7 @@ def _manifest(project: Path) -> dict[str, object]:
 @pytest.mark.parametrize("target", TARGETS)
 def test_each_target_writes_named_artifacts_listed_in_the_manifest(project: Path, target: str) -> None:
     assert main(["build", str(project / "content"), "-o", str(project / "dist"), "-q", "--to", target]) == 0
-    suffix = registry.load(target).suffix
+    suffix = registry.load_target(target).suffix
     files = _snapshot(project / "dist")
     assert set(files) == {f"algebra{suffix}", f"sums{suffix}", "manifest.json"}
     manifest = _manifest(project)
@@ -140,7 +140,7 @@ def test_real_content_builds_every_artifact(tmp_path: Path) -> None:
     names = {p.name for p in out.iterdir()}
     for bank in banks:
         for target in TARGETS:
-            assert bank.stem + registry.load(target).suffix in names
+            assert bank.stem + registry.load_target(target).suffix in names
     first = _snapshot(out)
     assert main([*args, "--no-cache"]) == 0
     assert _snapshot(out) == first
@@ -220,7 +220,7 @@ def test_edit_one_question_rerenders_only_it(project: Path) -> None:
     assert edited.cached == 1  # sums.md untouched
     assert 0 < edited.rendered <= 2  # only the edited stem's Markdown (its formula is known)
     assert {c.name for c in edited.changes} == {"manifest.json"} | {
-        "algebra" + registry.load(t).suffix for t in TARGETS}
+        "algebra" + registry.load_target(t).suffix for t in TARGETS}
     cached_bytes = _snapshot(out)
     shutil.rmtree(out)
     fresh = build(BuildRequest([str(content)], out, targets=TARGETS, use_cache=False, progress=False))
@@ -237,7 +237,7 @@ def test_changed_image_invalidates_the_cache(project: Path) -> None:
                     encoding="utf-8")
     request = BuildRequest([str(project / "content")], project / "dist", targets=TARGETS,
                            options={t: {"asset-base-url": "https://example.org/f/"} for t in TARGETS
-                                    if "asset-base-url" in {o.name for o in registry.load(t).options}},
+                                    if "asset-base-url" in {o.name for o in registry.load_target(t).options}},
                            progress=False)
     assert not build(request).failed
     assert build(request).cached == 2
@@ -296,7 +296,7 @@ def test_a_bank_named_twice_is_built_once(project: Path) -> None:
 
 
 def test_write_error_is_a_diagnostic_not_a_traceback(project: Path, capsys: pytest.CaptureFixture[str]) -> None:
-    suffix = registry.load(TARGETS[0]).suffix
+    suffix = registry.load_target(TARGETS[0]).suffix
     (project / "dist" / f"sums{suffix}").mkdir(parents=True)  # a folder where a file must go
     assert main(["build", str(project / "content"), "-o", str(project / "dist"), "-q", "--to", TARGETS[0]]) == 1
     err = capsys.readouterr().err
@@ -344,3 +344,56 @@ def test_ids_shared_by_banks_of_one_category_stop_the_build_fresh_or_cached(
     assert "E210" in capsys.readouterr().out
     assert main(args) == 1  # now one.md comes from the cache and two.md is re-read
     assert "E210" in capsys.readouterr().out
+
+
+# Run in a fresh process, so nothing rendered in memory by an earlier build can hide a memo
+# that does not work: it counts every call into the Markdown and LaTeX libraries themselves.
+COUNTING_BUILD = r'''
+import json, sys
+from pathlib import Path
+import latex2mathml.converter as l2m
+import markdown
+
+calls = {"mathml": 0, "markdown": 0}
+def counted(name, function):
+    def wrapper(*args, **kwargs):
+        calls[name] += 1
+        return function(*args, **kwargs)
+    return wrapper
+l2m.convert = counted("mathml", l2m.convert)
+l2m.convert_to_element = counted("mathml", l2m.convert_to_element)
+markdown.Markdown.convert = counted("markdown", markdown.Markdown.convert)
+from qbank.build.engine import BuildRequest, build  # after the counters: it binds latex2mathml's names
+bank, out, cache = sys.argv[1:4]
+report = build(BuildRequest([bank], Path(out), targets=["html", "qti21"], cache_dir=Path(cache), progress=False,
+                            jobs=1))
+print(json.dumps({**calls, "rendered": report.rendered, "cached": report.cached, "failed": report.failed}))
+'''
+
+
+def _counting_build(bank: Path, out: Path, cache: Path) -> dict[str, int]:
+    import subprocess
+    import sys
+
+    done = subprocess.run([sys.executable, "-c", COUNTING_BUILD, str(bank), str(out), str(cache)],
+                          capture_output=True, text=True, check=True, timeout=300)
+    counts: dict[str, int] = json.loads(done.stdout.strip().splitlines()[-1])
+    return counts
+
+
+def test_warm_rebuild_converts_no_formula_and_renders_no_fragment(tmp_path: Path) -> None:
+    """The on-disk memo holds every rendering result a bank used: lint's LaTeX checks, the
+    fragments' Markdown and the formulas' MathML of every target."""
+    cache, out = tmp_path / "cache", tmp_path / "dist"
+    bank = tmp_path / "showcase.md"
+    shutil.copytree(CONTENT / "figures", tmp_path / "figures")
+    shutil.copy(CONTENT / "showcase.md", bank)
+    cold = _counting_build(bank, out, cache)
+    assert not cold["failed"] and cold["mathml"] >= 40 and cold["markdown"] >= 40 and cold["rendered"] > 80
+    cold_files = _snapshot(out)
+    # Forget the bank's record (as a code change would), keep its memo: the bank is read,
+    # linted and exported again, and every result comes from the memo.
+    shutil.rmtree(cache / "records")
+    warm = _counting_build(bank, out, cache)
+    assert warm == {"mathml": 0, "markdown": 0, "rendered": 0, "cached": 0, "failed": False}
+    assert _snapshot(out) == cold_files

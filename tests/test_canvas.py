@@ -21,8 +21,8 @@ from urllib.parse import unquote
 
 import pytest
 from lxml import etree
-from qbank.exporters import canvas_text as ct
 from qbank.exporters.canvas import CanvasExporter
+from qbank.exporters.canvas import text as ct
 
 from qbank import render
 from qbank.models import (
@@ -37,8 +37,8 @@ from qbank.models import (
     Question,
     ShortAnswer,
     TrueFalse,
+    question_fragments,
 )
-from qbank.walk import question_fragments
 from tests.qti12_reader import (
     Item,
     Package,
@@ -176,7 +176,7 @@ def test_no_dates_in_the_package(exported: tuple[Bank, bytes, Package]) -> None:
 
 def html(fragment: Fragment, inline: bool = True) -> str:
     """What the package should show for ``fragment``, with each formula as ``[[latex]]``."""
-    return str(render.to_html(fragment, inline=inline, math=lambda m: f"[[{escape(m.latex, quote=False)}]]"))
+    return str(render.shared().html(fragment, inline=inline, math=lambda m: f"[[{escape(m.latex, quote=False)}]]"))
 
 
 def test_read_back_matches_the_bank(exported: tuple[Bank, bytes, Package]) -> None:
@@ -287,15 +287,15 @@ def check_matching(question: Matching, item: Item) -> None:
     answers: dict[str, list[str]] = {}
     for pair in question.pairs:
         response = prompts[html(pair.left)]
-        target = [lab.ident for lab in response.labels if lab.text == render.to_plain(pair.right)]
+        target = [lab.ident for lab in response.labels if lab.text == render.shared().plain(pair.right)]
         assert len(target) == 1
         answers[response.ident] = target
         single = item.score({response.ident: target}).score
         assert single == pytest.approx(Decimal(100) / len(question.pairs), abs=Decimal("0.01"))
     assert item.score(answers).score == pytest.approx(100, abs=0.05)
     options = {lab.text for r in item.responses for lab in r.labels}
-    rights = {render.to_plain(p.right) for p in question.pairs}
-    assert options == rights | {render.to_plain(d) for d in question.distractors}
+    rights = {render.shared().plain(p.right) for p in question.pairs}
+    assert options == rights | {render.shared().plain(d) for d in question.distractors}
 
 
 def test_quiz_settings(exported: tuple[Bank, bytes, Package]) -> None:

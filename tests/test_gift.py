@@ -13,7 +13,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from moodle_banks import TRICKY, WHITESPACE, assert_same_identity, bank_from, delimited, images_bank
 from moodle_gift_reader import read_gift
-from qbank.exporters.gift import GiftExporter, escape
+from qbank.exporters.moodle.gift import GiftExporter, escape
 
 from qbank import render
 from qbank.models import Bank, Fragment, Image, Question
@@ -40,7 +40,7 @@ def hosted_src(image: Image) -> str:
 def html_of(fragment: Fragment | None, inline: bool = False) -> str:
     if fragment is None or fragment.is_empty:
         return ""
-    return render.to_html(fragment, image=hosted_src, inline=inline).strip()
+    return render.shared().html(fragment, image=hosted_src, inline=inline).strip()
 
 
 def export(bank: Bank, **options: str) -> bytes:
@@ -82,8 +82,9 @@ def compare(bank: Bank, question: Question, got: Imported) -> None:
     if question.type == "essay":
         assert got.responsefieldlines == "15"
     if question.type == "matching":
-        expected = [(html_of(p.left, inline=True), render.to_plain(p.right, math=delimited)) for p in question.pairs]
-        expected += [("", render.to_plain(d, math=delimited)) for d in question.distractors]
+        expected = [(html_of(p.left, inline=True), render.shared().plain(p.right, math=delimited))
+                    for p in question.pairs]
+        expected += [("", render.shared().plain(d, math=delimited)) for d in question.distractors]
         assert [(t.text, a) for t, a in got.subquestions] == expected
 
 

@@ -20,10 +20,9 @@ from qbank.exporters.html import HtmlExporter, json_for_script
 from qbank.cli import main
 from qbank.commands.preview import VERSION_PATH, PreviewBuild, make_server
 from qbank.mathtex import to_mathml
-from qbank.walk import bank_fragments
 from tests.support import BANKS, CONTENT, load_bank
 
-TEMPLATES = Path(__file__).resolve().parent.parent / "exporters" / "templates" / "html"
+TEMPLATES = Path(__file__).resolve().parent.parent / "exporters" / "html" / "templates"
 EXISTING = [p for p in BANKS if p.exists()]
 RAW_LATEX = re.compile(r"\\\(|\\\)|\\\[|\\\]|\\[a-zA-Z]+|\$[^$]*[\\^_{}][^$]*\$")
 REQUIRE_TOOLS = bool(os.environ.get("QBANK_REQUIRE_BROWSER"))
@@ -135,7 +134,7 @@ def test_math_is_mathml_with_latex_annotation(path: Path) -> None:
     # A formula that draws nothing (a bare `\\`) is shown as its source instead of vanishing.
     as_source = {c.text for c in root.find_class("tex-source")}
     assert all(not re.search(r"<(mi|mn|mo|mtext)", to_mathml(latex, False)) for latex in as_source)
-    formulas = {m.latex for f in bank_fragments(load_bank(path)) for m in f.math}
+    formulas = {m.latex for f in load_bank(path).fragments() for m in f.math}
     assert annotations | as_source == formulas
 
 
@@ -143,7 +142,7 @@ def test_images_are_embedded_data_uris() -> None:
     bank = load_bank(CONTENT / "showcase.md")
     root = lxml_html.document_fromstring(page_of(CONTENT / "showcase.md"))
     (img,) = root.iter("img")
-    image = next(i for f in bank_fragments(bank) for i in f.images)
+    image = next(i for f in bank.fragments() for i in f.images)
     prefix = "data:image/svg+xml;base64,"
     assert img.get("src").startswith(prefix) and img.get("alt") == image.alt
     assert base64.b64decode(img.get("src")[len(prefix):]) == Path(image.path).read_bytes()
@@ -278,8 +277,7 @@ def small_bank(tmp_path: Path) -> Path:
 def test_preview_rebuilds_when_the_bank_or_an_image_changes(small_bank: Path, tmp_path: Path) -> None:
     out = tmp_path / "out"
     out.mkdir()
-    exporter = HtmlExporter()
-    exporter.reload_endpoint = VERSION_PATH
+    exporter = HtmlExporter(**{"reload-url": VERSION_PATH})
     build = PreviewBuild(small_bank, out, exporter)
     assert not [d for d in build.rebuild() if d.is_error]
     first = build.page.read_bytes()

@@ -282,8 +282,7 @@ def test_preview_page_reloads_itself_after_a_rebuild(browser: Any, tmp_path: Pat
     bank = tmp_path / "live.md"
     bank.write_text("---\ntitle: Live\n---\n\n## One {#one}\n\nFirst stem.\n\n- (x) Yes\n- ( ) No\n\n"
                     "### Explanation\n\nBecause.\n", encoding="utf-8")
-    exporter = HtmlExporter()
-    exporter.reload_endpoint = VERSION_PATH
+    exporter = HtmlExporter(**{"reload-url": VERSION_PATH})
     build = PreviewBuild(bank, tmp_path, exporter)
     build.rebuild()
     server = make_server(build)

@@ -22,7 +22,7 @@ from moodle_banks import (
     delimited,
     images_bank,
 )
-from qbank.exporters.moodle_xml import MoodleXmlExporter
+from qbank.exporters.moodle.xmlformat import MoodleXmlExporter
 
 from qbank import render
 from qbank.models import Bank, Fragment, Image, Question
@@ -75,7 +75,7 @@ def html_of(fragment: Fragment | None, inline: bool = False) -> str:
     """What the target must carry: the fragment's HTML, images named by their bytes' digest."""
     if fragment is None or fragment.is_empty:
         return ""
-    return render.to_html(fragment, image=digest_src, inline=inline).strip()
+    return render.shared().html(fragment, image=digest_src, inline=inline).strip()
 
 
 def resolved(text: Text) -> str:
@@ -99,7 +99,7 @@ def compare(bank: Bank, question: Question, got: Imported) -> None:
     assert_same_identity(bank, question, got, QTYPES)
     assert resolved(got.generalfeedback) == html_of(question.explanation)
     if question.type == "fill-in-blanks":
-        text = render.to_html(question.stem, image=digest_src, blank=lambda i: f"{{#{i + 1}}}").strip()
+        text = render.shared().html(question.stem, image=digest_src, blank=lambda i: f"{{#{i + 1}}}").strip()
         # Text that Moodle would take for a sub-question has its `{` written as the entity `&#123;`.
         assert resolved(got.questiontext).replace("&#123;", "{") == text
         assert len(got.cloze) == len(question.blanks)
@@ -147,12 +147,12 @@ def compare(bank: Bank, question: Question, got: Imported) -> None:
     if question.type == "essay":
         assert got.responsefieldlines == str(question.response_lines)
     if question.type == "matching":
-        plain = [render.to_plain(p.right, math=delimited) for p in question.pairs]
+        plain = [render.shared().plain(p.right, math=delimited) for p in question.pairs]
         assert [(resolved(t), a) for t, a in got.subquestions[:len(question.pairs)]] == [
             (html_of(p.left, inline=True), right) for p, right in zip(question.pairs, plain, strict=True)]
         distractors = got.subquestions[len(question.pairs):]
         assert [t.text for t, _ in distractors] == [""] * len(question.distractors)
-        assert [a for _, a in distractors] == [render.to_plain(d, math=delimited) for d in question.distractors]
+        assert [a for _, a in distractors] == [render.shared().plain(d, math=delimited) for d in question.distractors]
 
 
 def round_trip(bank: Bank) -> list[Imported]:
@@ -286,7 +286,7 @@ def test_category_path_escapes_slash(tmp_path: Path) -> None:
 
 
 def test_cloze_answers_are_escaped_as_moodle_reads_them() -> None:
-    from qbank.exporters.moodle_common import cloze_answer
+    from qbank.exporters.moodle.cloze import cloze_answer
 
     samples = ["}", "#", "~", "\\", "\\}", "\\#", "a\\", "&", "&amp;", "x&", "{", "}}##~~\\\\", "&#126;", "<b>"]
     for sample in samples:
@@ -299,7 +299,7 @@ def test_cloze_answers_are_escaped_as_moodle_reads_them() -> None:
 @given(st.lists(st.text(alphabet="\\}{#~&;amp<>\"' b*=%:", min_size=1, max_size=20).map(str.strip)
                 .filter(bool), min_size=1, max_size=4))
 def test_any_cloze_answer_survives(answers: list[str]) -> None:
-    from qbank.exporters.moodle_common import cloze_answer
+    from qbank.exporters.moodle.cloze import cloze_answer
 
     text = ("<p>x {2:SHORTANSWER:" + "~".join("=" + cloze_answer(a) for a in answers) + "} y "
             "{1:MULTICHOICE:=z~" + "~".join(cloze_answer(a) for a in answers) + "}</p>")

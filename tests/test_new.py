@@ -10,8 +10,8 @@ import yaml
 
 from qbank.cli import main
 from qbank.commands.schema import frontmatter_schema, schema_text
-from qbank.frontmatter import FrontMatter
 from qbank.lint import lint_file
+from qbank.readers.markdown.frontmatter import FrontMatter
 
 from support import ROOT
 

@@ -29,7 +29,7 @@ from moodle_gift_reader import read_gift
 from qbank import registry
 from qbank.lint import lint_file
 from qbank.models import Bank, Question
-from qbank.textrules import XML_FORBIDDEN
+from qbank.xhtml import NOT_XML as XML_FORBIDDEN
 
 from moodle_readers import categories, clean_question_name, read_moodle_xml
 from qti12_reader import read_package
@@ -182,7 +182,7 @@ CHECKS = {
     "qti30": lambda data, kept: check_qti(data, kept, "qti30/imsqti_asiv3p0p1_v1p0.xsd"),
     "html": check_html,
 }
-TARGETS = sorted(registry.available())
+TARGETS = sorted(registry.available_targets())
 
 
 def test_every_target_has_a_check() -> None:
@@ -197,7 +197,7 @@ def test_every_valid_bank_exports_to_valid_faithful_output(source: Source) -> No
     assert bank is not None
     assert [q.type for q in bank.questions] == source.kinds  # nothing dropped, nothing mistyped
     for target in TARGETS:
-        exporter = registry.load(target)()
+        exporter = registry.load_target(target)()
         result = exporter.export(bank)
         if result.data is None:
             # A target may refuse a bank, but only with an error diagnostic that says where.
@@ -205,7 +205,7 @@ def test_every_valid_bank_exports_to_valid_faithful_output(source: Source) -> No
             continue
         # Left out: types the target cannot hold, and questions its own checks leave out (T001).
         left_out = {d.line for d in result.diagnostics if d.code == "T001"}
-        kept = [q for q in bank.questions if q.type in exporter.supported_types and q.pos.line not in left_out]
+        kept = [q for q in bank.questions if exporter.holds_type(q.type) and q.pos.line not in left_out]
         assert result.questions >= len(kept)
         CHECKS[target](result.data, kept)
         blobs = members(result.data) if result.data[:2] == b"PK" else {target: result.data}

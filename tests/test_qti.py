@@ -29,7 +29,7 @@ from qbank.models import (
     ShortAnswer,
     TrueFalse,
 )
-from qbank.numbers import format_decimal
+from qbank.numberformat import format_decimal
 
 from qti_evaluator import evaluate, load_item, normalize, shown_feedback
 from support import BANKS, assert_valid, load_bank
@@ -110,7 +110,7 @@ def test_images_are_copied_into_the_package() -> None:
 
 
 def _fragments(question: Question) -> list[Any]:
-    from qbank.walk import question_fragments
+    from qbank.models import question_fragments
     return list(question_fragments(question))
 
 
@@ -367,7 +367,7 @@ def test_math_the_schemas_reject_is_adjusted(target: str) -> None:
 
 
 def test_author_html_is_reduced_to_what_qti_allows() -> None:
-    from qbank.exporters.qti_content import QTI_HTML
+    from qbank.exporters.qti.content import QTI_HTML
 
     from qbank.xhtml import XHTML_NS, convert, slot
 

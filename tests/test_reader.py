@@ -9,7 +9,7 @@ import pytest
 from pydantic import ValidationError
 
 from qbank.models import MultipleChoice
-from qbank.reader import read_bank, slug
+from qbank.readers.markdown import read_bank, slug
 
 from support import CONTENT, load_bank
 

@@ -12,7 +12,7 @@ from support import CONTENT, ROOT
 
 PLUGIN = '''
 from qbank.exporter import Exporter, Option
-from qbank.render import to_plain
+from qbank.render import shared
 
 
 class TitlesExporter(Exporter):

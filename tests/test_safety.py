@@ -26,7 +26,7 @@ from qbank import registry
 from qbank.assets import svg_problem
 from qbank.cli import main
 from qbank.lint import lint_file
-from qbank.render import html_template
+from qbank.render import shared
 
 from support import load_bank
 
@@ -58,7 +58,7 @@ Because <script>pwned()</script> and <a href="vbscript:pwned()">vb</a>.
 """
 MARKERS = ("pwned", "evil.example", "javascript:", "vbscript:", "data:text/html", "onclick", "onmouseover",
            "ontoggle", "onerror")
-TARGETS = sorted(registry.available())
+TARGETS = sorted(registry.available_targets())
 
 
 def streams(data: bytes, name: str) -> Iterator[tuple[str, bytes]]:
@@ -90,7 +90,7 @@ def hostile_bank(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.mark.parametrize("target", TARGETS)
 def test_no_author_script_reaches_any_artifact(target: str, hostile_bank: Path) -> None:
     bank = load_bank(hostile_bank)
-    result = registry.load(target)().export(bank)
+    result = registry.load_target(target)().export(bank)
     assert result.data is not None, result.diagnostics
     assert result.questions >= 1
     for name, data in streams(result.data, target):
@@ -105,7 +105,7 @@ def test_plain_text_answers_stay_text(tmp_path: Path) -> None:
     path.write_text(FRONT + '## Fill {#fill}\n\nThe answer is [[safe | <b onclick="pwned()">safe</b>]].\n\n'
                     '## Name {#name}\n\nType it.\n\n- = <img src=x onerror="pwned()">\n')
     bank = load_bank(path)
-    page = lxml_html.document_fromstring(registry.load("html")().export(bank).data)
+    page = lxml_html.document_fromstring(registry.load_target("html")().export(bank).data)
     for element in page.iter():
         if not isinstance(element.tag, str):
             continue
@@ -139,7 +139,7 @@ def test_markdown_javascript_link_keeps_its_text_not_its_url(tmp_path: Path) -> 
     assert bank is not None
     (w104,) = [d for d in found if d.code == "W104"]
     assert (w104.line, "javascript: URL" in w104.message) == (7, True)
-    rendered = html_template(bank.questions[0].stem)
+    rendered = shared().template_html(bank.questions[0].stem)
     assert "javascript" not in rendered and ">the notes</a>" in rendered
     assert 'href="https://example.org/"' in rendered
 

@@ -6,8 +6,8 @@ import pytest
 
 from qbank import placeholders
 from qbank.models import Fragment, Pos
-from qbank.render import to_html
-from qbank.scan import scan
+from qbank.readers.markdown.scan import scan
+from qbank.render import shared
 
 
 @pytest.mark.parametrize(("text", "formulas"), [
@@ -40,7 +40,7 @@ def test_markdown_never_touches_math() -> None:
     fragment = Fragment(source=source, template=result.template, pos=Pos(file="f", line=1),
                         math=tuple(__import__("qbank.models", fromlist=["Math"]).Math(
                             latex=m.content, display=m.display, pos=Pos(file="f", line=1)) for m in result.math))
-    html = to_html(fragment)
+    html = shared().html(fragment)
     assert r"\(a_1 * b_2 &lt; c \&amp; d\)" in html and "<em>emphasis</em>" in html
 
 

@@ -1,89 +1,55 @@
-"""A persistent memo of the two costly pure functions behind rendering.
+"""A persistent memo of rendering results, one file per bank (a :class:`qbank.render.Memo`).
 
-``render._template_html`` (Markdown → sanitised HTML, per fragment template) and
-``mathtex.convert`` (LaTeX → MathML, per formula) are pure functions of their text. The
-core caches them in memory for one process; this memo keeps their results on disk between
-builds, so re-exporting a bank after one question changed renders only that question's
-fragments. It wraps both functions where the core looks them up (module globals) and
-records which entries a bank used, so a bank's memo holds exactly that bank's fragments.
+Markdown → HTML of each fragment template, LaTeX → MathML of each formula and the LaTeX
+check of each formula are pure functions of their text. The build gives each bank's
+:class:`~qbank.render.Renderer` this memo: results known from the last build are taken from
+it, and every result the bank uses is recorded, so the saved memo holds exactly that bank's
+results and re-exporting a bank after one question changed renders only that question.
 """
 
 from __future__ import annotations
 
 import json
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
-from qbank import mathtex, render
 from qbank.atomic import write_atomic
+
+MEMO_FORMAT = 2
 
 
 class FragmentMemo:
-    """Known results (loaded from disk) and the ones used in this run (to save)."""
+    """Results known from disk (to look up) and the ones used in this run (to save)."""
 
-    def __init__(self, html: dict[str, str] | None = None, mathml: dict[str, str] | None = None,
-                 used: bool = False) -> None:
-        """``used``: the entries given are this run's (to save), not earlier ones (to look up)."""
-        self.known_html = {} if used else html or {}
-        self.known_mathml = {} if used else mathml or {}
-        self.used_html: dict[str, str] = (html or {}) if used else {}
-        self.used_mathml: dict[str, str] = (mathml or {}) if used else {}
-        self.misses = 0  # how many results had to be computed (for tests and measurement)
+    def __init__(self, known: dict[str, dict[str, str]] | None = None) -> None:
+        self.known: dict[str, dict[str, str]] = known or {}
+        self.used: dict[str, dict[str, str]] = {}
 
     @classmethod
     def load(cls, path: Path) -> FragmentMemo:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            return cls(dict(data["html"]), dict(data["mathml"]))
-        except (OSError, ValueError, KeyError, TypeError):
+            if data.get("format") != MEMO_FORMAT:
+                return cls()
+            return cls({str(table): {str(k): str(v) for k, v in entries.items()}
+                        for table, entries in data["tables"].items()})
+        except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return cls()
 
+    # --- the qbank.render.Memo protocol ---------------------------------------------------
+
+    def get(self, table: str, key: str) -> str | None:
+        return self.known.get(table, {}).get(key)
+
+    def put(self, table: str, key: str, value: str) -> None:
+        self.used.setdefault(table, {})[key] = value
+
+    # --- between processes and builds -----------------------------------------------------
+
+    def merge(self, used: dict[str, dict[str, str]]) -> None:
+        """Add the results another part of the same bank used (built in another process)."""
+        for table, entries in used.items():
+            self.used.setdefault(table, {}).update(entries)
+
     def save(self, path: Path) -> None:
-        data = {"html": self.used_html, "mathml": self.used_mathml}
+        data = {"format": MEMO_FORMAT, "tables": self.used}
         write_atomic(path, json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8"))
-
-    def _html(self, compute: Callable[[str], str]) -> Callable[[str], str]:
-        def template_html(template: str) -> str:
-            html = self.used_html.get(template)
-            if html is None:
-                html = self.known_html.get(template)
-                if html is None:
-                    self.misses += 1
-                    html = compute(template)
-                self.used_html[template] = html
-            return html
-
-        return template_html
-
-    def _mathml(self, compute: Callable[..., str]) -> Callable[..., str]:
-        def convert(latex: str, *args: Any, **kwargs: Any) -> str:
-            if args:  # the core passes display by keyword; anything else is not memoised
-                return compute(latex, *args, **kwargs)
-            key = f"{kwargs.get('display', 'inline')}\0{latex}"
-            mathml = self.used_mathml.get(key)
-            if mathml is None:
-                mathml = self.known_mathml.get(key)
-                if mathml is None:
-                    self.misses += 1
-                    mathml = compute(latex, **kwargs)
-                self.used_mathml[key] = mathml
-            return mathml
-
-        return convert
-
-    @contextmanager
-    def installed(self) -> Iterator[FragmentMemo]:
-        """Route the core's rendering through this memo while the block runs."""
-        saved_html, saved_convert = render._template_html, mathtex.convert  # type: ignore[attr-defined]
-        # Formulas already in to_mathml's in-process cache would never reach the memo, so
-        # the memo could not record them as used by this bank.
-        mathtex.to_mathml.cache_clear()
-        render._template_html = self._html(saved_html)  # type: ignore[assignment]
-        mathtex.convert = self._mathml(saved_convert)  # type: ignore[attr-defined]
-        try:
-            yield self
-        finally:
-            render._template_html = saved_html
-            mathtex.convert = saved_convert  # type: ignore[attr-defined]

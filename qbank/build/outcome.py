@@ -21,16 +21,15 @@ class BankOutcome:
     cached: bool = False
     rendered: int = 0  # fragments and formulas rendered afresh (not found in the memo)
     images: dict[str, str | None] = field(default_factory=dict)  # image path -> SHA-256 (fresh builds)
-    memo_html: dict[str, str] = field(default_factory=dict)  # memo entries the bank used (fresh builds)
-    memo_mathml: dict[str, str] = field(default_factory=dict)
+    memo: dict[str, dict[str, str]] = field(default_factory=dict)  # memo entries the bank used, by table
     identity: BankIdentity | None = None  # for the cross-bank id check (None: the bank did not read)
 
     def merge(self, part: BankOutcome) -> None:
         """Add the targets of another part of the same bank (built in another process)."""
         self.targets.update(part.targets)
         self.rendered += part.rendered
-        self.memo_html.update(part.memo_html)
-        self.memo_mathml.update(part.memo_mathml)
+        for table, entries in part.memo.items():
+            self.memo.setdefault(table, {}).update(entries)
         self.identity = self.identity or part.identity
 
     @property

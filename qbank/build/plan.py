@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 from dataclasses import dataclass
-from importlib.metadata import EntryPoint
 from pathlib import Path
 
 from qbank import registry
@@ -44,20 +43,8 @@ def exporter_class(name: str) -> type[Exporter]:
     """The exporter class of installed target ``name`` (loaded once per process)."""
     cls = _CLASSES.get(name)
     if cls is None:
-        cls = _CLASSES[name] = registry.load(name)
+        cls = _CLASSES[name] = registry.load_target(name)
     return cls
-
-
-def _load(name: str, entry_point: EntryPoint) -> type[Exporter]:
-    if name not in _CLASSES:
-        try:
-            cls = entry_point.load()
-        except Exception as exc:  # a third-party target may fail in any way: a usage error, not a crash
-            raise PlanError(f"target `{name}` ({entry_point.value}) cannot be loaded: {exc}") from exc
-        if not (isinstance(cls, type) and issubclass(cls, Exporter)):
-            raise PlanError(f"target `{name}` ({entry_point.value}) is not an Exporter subclass")
-        _CLASSES[name] = cls
-    return _CLASSES[name]
 
 
 def resolve_targets(names: list[str] | None, options: dict[str, dict[str, str]] | None = None) -> list[Target]:
@@ -66,7 +53,7 @@ def resolve_targets(names: list[str] | None, options: dict[str, dict[str, str]] 
     ``options`` holds each target's ``-O`` settings by target name.
     """
     options = options or {}
-    installed = registry.available()
+    installed = registry.available_targets()
     wanted = sorted(set(names)) if names else list(installed)
     unknown = [n for n in wanted if n not in installed]
     if unknown:
@@ -76,10 +63,13 @@ def resolve_targets(names: list[str] | None, options: dict[str, dict[str, str]] 
         raise PlanError("no targets are installed (see `qbank targets`)")
     targets = []
     for name in wanted:
-        cls = _load(name, installed[name])
+        try:
+            cls = exporter_class(name)
+        except registry.LoadError as exc:  # a third-party target may fail in any way: a usage error
+            raise PlanError(str(exc)) from exc
         settings = options.get(name, {})
         try:
-            cls(**settings)  # the exporter validates its own options
+            cls(settings)  # the exporter validates its own options
         except ValueError as exc:
             raise PlanError(f"{name}: {exc}") from exc
         targets.append(Target(name, cls.suffix, target_fingerprint(installed[name], settings),

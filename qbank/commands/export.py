@@ -42,13 +42,13 @@ def make_exporter(name: str, pairs: list[str]) -> Exporter | str:
     if isinstance(options, str):
         return options
     try:
-        cls = registry.load(name)
+        cls = registry.load_target(name)
     except KeyError:
-        return f"unknown target `{name}`; installed: {', '.join(registry.available())}"
-    except registry.TargetLoadError as exc:
+        return f"unknown target `{name}`; installed: {', '.join(registry.available_targets())}"
+    except registry.LoadError as exc:
         return str(exc)
     try:
-        return cls(**options)
+        return cls(options)
     except ValueError as exc:
         return str(exc)
 

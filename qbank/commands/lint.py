@@ -35,14 +35,14 @@ def run(args: argparse.Namespace) -> int:
         return usage_error(f"no such file or folder: {', '.join(missing)}")
     if not files:
         return usage_error(f"no .md banks found in {', '.join(args.paths)}")
-    names = list(registry.available()) if "all" in args.target else args.target
+    names = list(registry.available_targets()) if "all" in args.target else args.target
     exporters = []
     for name in names:
         try:
-            exporters.append(registry.load(name)())
+            exporters.append(registry.load_target(name)())
         except KeyError:
-            return usage_error(f"unknown target `{name}`; installed: {', '.join(registry.available())}")
-        except registry.TargetLoadError as exc:
+            return usage_error(f"unknown target `{name}`; installed: {', '.join(registry.available_targets())}")
+        except registry.LoadError as exc:
             return usage_error(str(exc))
     found: list[dg.Diagnostic] = []
     identities: list[BankIdentity] = []
@@ -70,7 +70,7 @@ def lint_one(file: str, targets: tuple[str, ...]) -> tuple[list[dg.Diagnostic], 
     if bank is None:
         return diagnostics, None
     for name in targets:
-        diagnostics.extend(registry.load(name)().check(bank))
+        diagnostics.extend(registry.load_target(name)().check(bank))
     return diagnostics, bank_identity(bank)
 
 

@@ -23,7 +23,6 @@ from qbank.commands.common import EXIT_CLEAN, add_report_options, finish, usage_
 from qbank.commands.export import make_exporter
 from qbank.exporter import Exporter
 from qbank.lint import lint_file
-from qbank.walk import bank_fragments
 
 VERSION_PATH = "/__qbank_version"
 
@@ -72,14 +71,14 @@ class PreviewBuild:
         bank, found = lint_file(str(self.bank))
         data: bytes | None = None
         if bank is not None:
-            watched += sorted({Path(image.path) for fragment in bank_fragments(bank) for image in fragment.images})
+            watched += sorted({Path(image.path) for fragment in bank.fragments() for image in fragment.images})
             if not any(d.is_error for d in found):
                 result = self.exporter.export(bank)
                 found = found + result.diagnostics
                 data = result.data
         self.sources = self.snapshot(watched)
         if data is None:
-            data = error_page(self.bank.name, found, getattr(self.exporter, "reload_endpoint", None))
+            data = error_page(self.bank.name, found, self.exporter.settings.get("reload-url") or None)
         write_atomic(self.page, data)
         self.version += 1
         return found
@@ -124,15 +123,13 @@ def make_server(build: PreviewBuild, port: int = 0) -> ThreadingHTTPServer:
 
 def run(args: argparse.Namespace) -> int:
     # The html target is found through the registry like any other: the core never imports it.
-    exporter = make_exporter("html", args.option)
+    exporter = make_exporter("html", [*args.option, *([f"reload-url={VERSION_PATH}"] if args.watch else [])])
     if isinstance(exporter, str):
         return usage_error(exporter)
     bank = Path(args.bank)
     if not bank.is_file():
         return usage_error(f"no such bank file: {args.bank}")
     folder = Path(tempfile.mkdtemp(prefix="qbank-preview-"))
-    if args.watch:
-        exporter.reload_endpoint = VERSION_PATH  # type: ignore[attr-defined]
     build = PreviewBuild(bank, folder, exporter)
     code = finish(build.rebuild(), args)
     if not args.watch:

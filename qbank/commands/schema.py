@@ -7,7 +7,7 @@ import json
 from typing import Any
 
 from qbank.atomic import write_atomic
-from qbank.frontmatter import FrontMatter
+from qbank.readers.markdown.frontmatter import FrontMatter
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 

@@ -20,10 +20,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 def run(args: argparse.Namespace) -> int:
     rows: list[dict[str, Any]] = []
     broken: list[str] = []
-    for name in registry.available():
+    for name in registry.available_targets():
         try:
-            cls = registry.load(name)
-        except registry.TargetLoadError as exc:
+            cls = registry.load_target(name)
+        except registry.LoadError as exc:
             broken.append(str(exc))
             continue
         rows.append({
