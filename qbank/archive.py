@@ -6,6 +6,8 @@ import io
 import zipfile
 from collections.abc import Mapping
 
+__all__ = ["FIXED_DATE", "build_zip"]
+
 FIXED_DATE = (1980, 1, 1, 0, 0, 0)
 
 

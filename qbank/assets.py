@@ -12,6 +12,8 @@ from lxml import etree
 
 from qbank.models import Image
 
+__all__ = ["AssetTable", "MAX_IMAGE_BYTES", "MEDIA_TYPES", "data_uri", "media_type", "problems", "read", "svg_problem"]
+
 MEDIA_TYPES = {
     ".svg": "image/svg+xml",
     ".png": "image/png",

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import re
 
+__all__ = ["format_duration", "parse_duration"]
+
 _PART = re.compile(r"(\d+(?:\.\d+)?)\s*(h|hours?|hrs?|m|mins?|minutes?|s|secs?|seconds?)\b", re.I)
 _UNIT_SECONDS = {"h": 3600, "m": 60, "s": 1}
 

@@ -15,6 +15,8 @@ from xml.etree.ElementTree import tostring
 from latex2mathml import commands as l2m_commands
 from latex2mathml.converter import convert, convert_to_element
 
+__all__ = ["check", "to_mathml"]
+
 _TOKEN = re.compile(r"\\[a-zA-Z]+\*?|\\.|[{}]|[^\s]", re.S)
 _UNKNOWN = re.compile(r"<mi>(\\[a-zA-Z]+)</mi>")
 

@@ -17,6 +17,14 @@ from typing import Annotated, Literal, Never, NoReturn
 
 from pydantic import BaseModel, ConfigDict, Field
 
+__all__ = [
+    "Bank", "Blank", "BlankOption", "Choice", "ChoiceQuestion", "Description", "Essay", "FillInBlanks",
+    "Fragment", "Group", "Image", "MatchPair", "Matching", "Math", "MultipleChoice", "MultipleSelect",
+    "NumericAnswer", "Numerical", "OrderItem", "Ordering", "Pos", "QUESTION_TYPES", "Question",
+    "QuestionBase", "QuestionType", "ScoringPolicy", "ShortAnswer", "TextAnswer", "TrueFalse",
+    "question_fragments", "unhandled",
+]
+
 
 class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid")
@@ -325,6 +333,20 @@ class Bank(Frozen):
     groups: tuple[Group, ...] = ()
     questions: tuple[Question, ...]
     pos: Pos
+
+    def group_of(self, question: Question) -> Group | None:
+        """The group (section or pool) the question belongs to, if any."""
+        if question.group is None:
+            return None
+        return next((g for g in self.groups if g.id == question.group), None)
+
+    def points_of(self, question: Question) -> Decimal:
+        """What the question is worth in this bank: its group's ``points=`` when the group sets
+        one (each question drawn from a pool is worth that), else its own points."""
+        group = self.group_of(question)
+        if group is not None and group.points_per_question is not None and question.points != 0:
+            return group.points_per_question
+        return question.points
 
     def fragments(self) -> Iterator[Fragment]:
         """Every fragment of the bank (its description, then each question's), in source order."""

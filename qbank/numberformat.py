@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from decimal import Decimal
 
+__all__ = ["format_decimal", "format_points"]
+
 
 def format_decimal(value: Decimal) -> str:
     """``1.380649e-23``, ``0.001``, ``42``: plain notation for moderate values, else scientific."""

@@ -23,6 +23,11 @@ from html import escape
 from lxml import etree
 from lxml import html as lxml_html
 
+__all__ = [
+    "Fill", "INLINE_TAGS", "NOT_XML", "Profile", "SLOT_ATTRIBUTE", "XHTML_NS", "convert", "move_content",
+    "slot", "xml_text",
+]
+
 XHTML_NS = "http://www.w3.org/1999/xhtml"
 SLOT_ATTRIBUTE = "data-qbank-slot"
 

@@ -132,7 +132,7 @@ class QuestionView:
             "dom": self.dom,
             "number": number,
             "type": question.type,
-            "type_label": TYPE_LABELS[question.type],
+            "type_label": TYPE_LABELS.get(question.type, question.type),  # an unknown type fails below
             "instructions": INSTRUCTIONS.get(question.type) if with_key or question.type != "ordering"
             else "Number the items in order.",
             "title": question.title,

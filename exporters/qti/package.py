@@ -19,7 +19,7 @@ from lxml import etree
 from qbank import render
 from qbank.archive import build_zip
 from qbank.assets import AssetTable
-from qbank.models import Bank, Group, Question
+from qbank.models import Bank, Question
 
 from . import scoring as sc
 from .content import MEDIA_FOLDER, ContentBuilder
@@ -56,14 +56,12 @@ def _time_limits(seconds: int | None) -> list[etree._Element]:
     return [] if seconds is None else [qti("timeLimits", {"maxTime": seconds})]
 
 
-def _weight(question: Question, group: Group | None) -> Decimal:
-    """Scale factor of the item's SCORE (which is in the question's points) in the test total.
-
-    A pool (``pick``) with ``points=`` makes each drawn question worth that many points.
-    """
-    if group is None or group.points_per_question is None or question.points == 0:
+def _weight(bank: Bank, question: Question) -> Decimal:
+    """Scale factor of the item's SCORE (which is in the question's points) in the test total:
+    what the question is worth in the bank (:meth:`~qbank.models.Bank.points_of`) over its points."""
+    if question.points == 0:
         return Decimal(1)
-    weight: Decimal = sc.share(group.points_per_question, question.points)
+    weight: Decimal = sc.share(bank.points_of(question), question.points)
     return weight
 
 
@@ -97,10 +95,9 @@ def build_test(bank: Bank, questions: Sequence[Question], content: ContentBuilde
                 rubric.extend(blocks(content, bank.description))
                 section.append(rubric)
             part.append(section)
-        group = groups.get(question.group) if question.group else None
         ref = qti("assessmentItemRef", {"identifier": question.id, "href": item_path(question)})
         ref.extend(_time_limits(question.time_limit))
-        ref.append(qti("weight", {"identifier": WEIGHT, "value": sc.number(_weight(question, group))}))
+        ref.append(qti("weight", {"identifier": WEIGHT, "value": sc.number(_weight(bank, question))}))
         section.append(ref)
     processing = qti("outcomeProcessing")
     for identifier in (sc.SCORE, sc.MAXSCORE):

@@ -5,7 +5,7 @@ The pieces, each small:
 - :mod:`~qbank.build.plan`: which banks, which targets, which artifact names;
 - :mod:`~qbank.build.fingerprint`: content hashes of sources and of the code that renders them;
 - :mod:`~qbank.build.cache`: the on-disk cache (per-bank records, artifact blobs);
-- :mod:`~qbank.build.memo`: a persistent memo of Markdown → HTML and LaTeX → MathML;
+- :mod:`~qbank.build.memo`: the on-disk memo (a :class:`qbank.render.Memo`) of each bank's rendering results;
 - :mod:`~qbank.build.worker`: one bank read, linted and exported to every target;
 - :mod:`~qbank.build.outcome`: what building one bank gave (computed or from the cache);
 - :mod:`~qbank.build.parallel`: running the banks across processes;

@@ -12,7 +12,10 @@ from qbank.models import QUESTION_TYPES
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
-    parser = sub.add_parser("targets", help="list the installed export targets")
+    parser = sub.add_parser("targets", help="list the installed export targets",
+                            description="List every installed target (qbank's own and plugins'): what it "
+                                        "writes, which question types it holds, its -O options and its own "
+                                        "diagnostic codes.")
     parser.add_argument("--format", choices=("text", "json"), default="text")
     parser.set_defaults(run=run)
 
@@ -34,6 +37,7 @@ def run(args: argparse.Namespace) -> int:
             "not_supported": [t for t in QUESTION_TYPES if t not in cls.supported_types],
             "options": [{"name": o.name, "default": o.default, "choices": o.choices, "help": o.help}
                         for o in cls.options],
+            "codes": {code: {"severity": info.severity, "summary": info.summary} for code, info in cls.codes.items()},
         })
     for message in broken:
         print(f"qbank: warning: {message}", file=sys.stderr)
@@ -48,4 +52,6 @@ def run(args: argparse.Namespace) -> int:
         for opt in row["options"]:
             choices = f" ({'|'.join(opt['choices'])})" if opt["choices"] else ""
             print(f"{'':<12} -O {opt['name']}=...{choices}: {opt['help']} [default: {opt['default']}]")
+        for code, info in row["codes"].items():
+            print(f"{'':<12} {code} ({info['severity']}): {info['summary']}")
     return 0
