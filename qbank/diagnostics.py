@@ -15,8 +15,9 @@ from pathlib import Path
 
 from qbank.codes import CODES, Code
 
-__all__ = ["RENDERERS", "Code", "Diagnostic", "Severity", "code_info", "make", "register_codes", "render",
-           "render_github", "render_json", "render_text", "sort_key"]
+__all__ = ["RENDERERS", "Acknowledgement", "Code", "Diagnostic", "Severity", "code_info", "from_dict", "make",
+           "plugin_codes", "register_codes", "render", "render_github", "render_json", "render_text", "sort_key",
+           "unpositioned"]
 
 # A plugin's own codes: two or more capital letters, then three digits.
 PLUGIN_CODE = re.compile(r"[A-Z]{2,}[0-9]{3}")
@@ -29,9 +30,18 @@ class Severity(StrEnum):
 
 
 @dataclass(frozen=True, order=True)
+class Acknowledgement:
+    """Why a warning is not reported: where it was acknowledged (``file:line``, or the
+    command-line option) and the reason written there, if any."""
+
+    by: str
+    reason: str | None = None
+
+
+@dataclass(frozen=True, order=True)
 class Diagnostic:
     file: str
-    line: int
+    line: int  # 0 (with col 0) when the diagnostic has no position in a file (a path it cannot write)
     col: int
     code: str
     message: str
@@ -39,6 +49,8 @@ class Diagnostic:
     severity: Severity = field(default=Severity.ERROR)
     end_col: int | None = None  # exclusive; the caret covers col..end_col
     target: str | None = None  # set when an exporter's own check raised it
+    question: str | None = None  # the id of the question it is about (None: the bank, or no question)
+    acknowledged: Acknowledgement | None = None  # a warning the author acknowledged (not reported)
 
     def __post_init__(self) -> None:
         if self.code not in CODES and self.code not in _PLUGIN_CODES:
@@ -48,8 +60,14 @@ class Diagnostic:
     def is_error(self) -> bool:
         return self.severity is Severity.ERROR
 
+    @property
+    def reported(self) -> bool:
+        """Whether it counts: every error, and every warning nobody acknowledged."""
+        return self.acknowledged is None
+
     def escalated(self) -> Diagnostic:
-        return replace(self, severity=Severity.ERROR)
+        """The diagnostic as an error (``--strict``); an acknowledged warning stays as it is."""
+        return self if self.acknowledged is not None else replace(self, severity=Severity.ERROR)
 
 
 def register_codes(codes: Mapping[str, Code], owner: str) -> None:
@@ -71,6 +89,11 @@ def register_codes(codes: Mapping[str, Code], owner: str) -> None:
         _PLUGIN_CODES[code] = (Code(*info), owner)
 
 
+def plugin_codes() -> list[str]:
+    """The codes plugins have registered in this process."""
+    return list(_PLUGIN_CODES)
+
+
 def code_info(code: str) -> Code:
     """The meaning and default severity of a code, qbank's own or a plugin's."""
     if code in CODES:
@@ -79,10 +102,17 @@ def code_info(code: str) -> Code:
 
 
 def make(code: str, message: str, file: str, line: int, col: int = 1, *, hint: str | None = None,
-         end_col: int | None = None, target: str | None = None) -> Diagnostic:
+         end_col: int | None = None, target: str | None = None, question: str | None = None) -> Diagnostic:
     """Create a diagnostic with the severity its code is registered with."""
     return Diagnostic(file=file, line=line, col=col, code=code, message=message, hint=hint,
-                      severity=Severity(code_info(code).severity), end_col=end_col, target=target)
+                      severity=Severity(code_info(code).severity), end_col=end_col, target=target,
+                      question=question)
+
+
+def unpositioned(code: str, message: str, path: str, *, hint: str | None = None) -> Diagnostic:
+    """A diagnostic about a path as a whole (an output it cannot write): no line, no source quoted."""
+    return Diagnostic(file=path, line=0, col=0, code=code, message=message, hint=hint,
+                      severity=Severity(code_info(code).severity))
 
 
 def sort_key(d: Diagnostic) -> tuple[str, int, int, str, str, str]:
@@ -115,12 +145,15 @@ def render_text(diagnostics: Sequence[Diagnostic], color: bool = False) -> str:
     red, yellow, blue, bold, reset = (
         ("\x1b[31m", "\x1b[33m", "\x1b[34m", "\x1b[1m", "\x1b[0m") if color else ("",) * 5
     )
+    acknowledged = sum(not d.reported for d in diagnostics)
+    diagnostics = [d for d in diagnostics if d.reported]
     for d in diagnostics:
         sev_color = red if d.is_error else yellow
         where = f" [{d.target}]" if d.target else ""
-        out.append(f"{bold}{d.file}:{d.line}:{d.col}:{reset} {sev_color}{d.severity.value}"
+        place = f"{d.file}:{d.line}:{d.col}:" if d.line > 0 else f"{d.file}:"
+        out.append(f"{bold}{place}{reset} {sev_color}{d.severity.value}"
                    f"[{d.code}]{reset}{where}: {d.message}")
-        src = sources.line(d.file, d.line)
+        src = sources.line(d.file, d.line) if d.line > 0 else None
         if src is not None and src.strip():
             shown = src.replace("\t", " ")
             gutter = f"{d.line:>5} | "
@@ -133,9 +166,11 @@ def render_text(diagnostics: Sequence[Diagnostic], color: bool = False) -> str:
             out.append(f"      = hint: {d.hint}")
     errors = sum(d.is_error for d in diagnostics)
     warnings = len(diagnostics) - errors
-    if diagnostics:
+    also = (f" ({acknowledged} acknowledged warning{'s' * (acknowledged != 1)} not shown; "
+            "`--format json` lists them)") if acknowledged else ""
+    if diagnostics or acknowledged:
         out.append(f"Found {errors} error{'s' * (errors != 1)} and "
-                   f"{warnings} warning{'s' * (warnings != 1)}.")
+                   f"{warnings} warning{'s' * (warnings != 1)}{also}.")
     return "\n".join(out) + ("\n" if out else "")
 
 
@@ -143,6 +178,17 @@ def to_dict(d: Diagnostic) -> dict[str, object]:
     data = asdict(d)
     data["severity"] = d.severity.value
     return data
+
+
+def from_dict(data: Mapping[str, object]) -> Diagnostic:
+    """The diagnostic :func:`to_dict` gave (as the build cache stores it)."""
+    values = dict(data)
+    values["severity"] = Severity(str(values["severity"]))
+    ack = values.get("acknowledged")
+    if isinstance(ack, Mapping):
+        values["acknowledged"] = Acknowledgement(str(ack["by"]), None if ack.get("reason") is None
+                                                 else str(ack["reason"]))
+    return Diagnostic(**values)  # type: ignore[arg-type]
 
 
 def render_json(diagnostics: Sequence[Diagnostic]) -> str:
@@ -157,11 +203,15 @@ def _gh_escape(value: str, *, prop: bool = False) -> str:
 
 
 def render_github(diagnostics: Sequence[Diagnostic]) -> str:
+    """Workflow commands for the reported diagnostics (an acknowledged warning annotates nothing)."""
     lines = []
     for d in diagnostics:
+        if not d.reported:
+            continue
         kind = "error" if d.is_error else "warning"
         message = d.message + (f" (hint: {d.hint})" if d.hint else "")
-        props = (f"file={_gh_escape(d.file, prop=True)},line={d.line},col={d.col},"
+        where = f",line={d.line},col={d.col}" if d.line > 0 else ""
+        props = (f"file={_gh_escape(d.file, prop=True)}{where},"
                  f"title={_gh_escape(d.code, prop=True)}")
         lines.append(f"::{kind} {props}::{_gh_escape(message)}")
     return "\n".join(lines) + ("\n" if lines else "")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from abc import ABC, abstractmethod
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING, ClassVar
 
 from qbank import diagnostics as dg
@@ -123,8 +123,8 @@ class Exporter(ABC):
                 reason = f"{self.name} cannot hold {article} {question.type} question"
                 hint = (f"export it with `--to {other}`" if other else "choose another target for it") \
                     + ", or change its type"
-            found.append(self.diagnostic("T001", f"`{question.id}`: {reason}; it is left out",
-                                         bank, question.pos.line, 1, hint=hint))
+            found.append(replace(self.diagnostic("T001", f"`{question.id}`: {reason}; it is left out",
+                                                 bank, question.pos.line, 1, hint=hint), question=question.id))
         return kept, found
 
     def check(self, bank: Bank) -> list[dg.Diagnostic]:
@@ -133,7 +133,9 @@ class Exporter(ABC):
     def _checked(self, bank: Bank, kept: list[Question], left_out: list[dg.Diagnostic]) -> list[dg.Diagnostic]:
         found = list(left_out)
         for question in kept:
-            found.extend(self.check_question(bank, question))
+            # What a question's check finds is about that question (its `allow=` can acknowledge it).
+            found.extend(d if d.question is not None else replace(d, question=question.id)
+                         for d in self.check_question(bank, question))
         found.extend(self.check_bank(bank))
         return found
 

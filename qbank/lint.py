@@ -19,16 +19,16 @@ def lint_question(bank: Bank, question: Question) -> Iterator[dg.Diagnostic]:
     file = bank.path
     if question.type != "description" and question.explanation is None:
         yield dg.make("W101", f"question `{question.id}` has no explanation", file, question.pos.line, 1,
-                      hint="add a `### Explanation` section: students see it after answering")
+                      hint="add a `### Explanation` section: students see it after answering", question=question.id)
     if isinstance(question, MultipleChoice | MultipleSelect):
         for choice in question.choices:
             if ALL_NONE.search(choice.text.source):
                 yield dg.make("W102", "'all/none of the above' breaks when options are shuffled", file,
                               choice.pos.line, choice.pos.col,
-                              hint="state the option in full, or use a multiple-select question")
+                              hint="state the option in full, or use a multiple-select question", question=question.id)
     if isinstance(question, MultipleSelect) and all(c.correct for c in question.choices):
         yield dg.make("W105", "every option is correct", file, question.pos.line, 1,
-                      hint="add wrong options, or ticking every box is always right")
+                      hint="add wrong options, or ticking every box is always right", question=question.id)
 
 
 def lint_bank(bank: Bank) -> list[dg.Diagnostic]:

@@ -18,7 +18,7 @@ from typing import Annotated, Literal, Never, NoReturn
 from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
-    "Bank", "Blank", "BlankOption", "Choice", "ChoiceQuestion", "Description", "Essay", "FillInBlanks",
+    "Allowance", "Bank", "Blank", "BlankOption", "Choice", "ChoiceQuestion", "Description", "Essay", "FillInBlanks",
     "Fragment", "Group", "Image", "MatchPair", "Matching", "Math", "MultipleChoice", "MultipleSelect",
     "NumericAnswer", "Numerical", "OrderItem", "Ordering", "Pos", "QUESTION_TYPES", "Question",
     "QuestionBase", "QuestionType", "ScoringPolicy", "ShortAnswer", "TextAnswer", "TrueFalse",
@@ -316,6 +316,18 @@ class Group(Frozen):
     pos: Pos
 
 
+class Allowance(Frozen):
+    """A warning the author acknowledged in the source (``allow=`` on a question heading, or
+    ``allow:`` in the front matter for the whole bank): it is not reported, but still listed."""
+
+    code: str  # one warning code, e.g. "T004"
+    target: str | None = None  # only this target's diagnostic ("T004@canvas")
+    question: str | None = None  # only this question's (None: the whole bank)
+    group: str | None = None  # only this group heading's own (a group's ``allow=``)
+    reason: str | None = None
+    pos: Pos  # where it is written
+
+
 class Bank(Frozen):
     path: str  # the bank file, as given to the reader
     title: str
@@ -333,6 +345,7 @@ class Bank(Frozen):
     groups: tuple[Group, ...] = ()
     questions: tuple[Question, ...]
     pos: Pos
+    allowances: tuple[Allowance, ...] = ()  # warnings acknowledged in the source
 
     def group_of(self, question: Question) -> Group | None:
         """The group (section or pool) the question belongs to, if any."""

@@ -25,8 +25,9 @@ from qbank import diagnostics as dg
 from qbank.atomic import write_atomic
 from qbank.build.fingerprint import sha256_bytes, sha256_file
 from qbank.lint import BankIdentity
+from qbank.models import Allowance
 
-CACHE_FORMAT = 2
+CACHE_FORMAT = 3  # 3: diagnostics name their question; records keep the bank's allowances
 
 
 def diagnostic_to_json(d: dg.Diagnostic) -> dict[str, Any]:
@@ -34,7 +35,7 @@ def diagnostic_to_json(d: dg.Diagnostic) -> dict[str, Any]:
 
 
 def diagnostic_from_json(data: dict[str, Any]) -> dg.Diagnostic:
-    return dg.Diagnostic(**{**data, "severity": dg.Severity(data["severity"])})
+    return dg.from_dict(data)
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class BankRecord:
     diagnostics: tuple[dg.Diagnostic, ...]
     targets: dict[str, TargetOutcome] = field(default_factory=dict)  # by target fingerprint
     identity: BankIdentity | None = None
+    allowances: tuple[Allowance, ...] = ()  # warnings the bank's source acknowledges
 
     def to_json(self) -> dict[str, Any]:
         return {
@@ -69,6 +71,7 @@ class BankRecord:
             "targets": {fp: {"sha256": o.sha256, "questions": o.questions, "size": o.size,
                              "diagnostics": [diagnostic_to_json(d) for d in o.diagnostics]}
                         for fp, o in self.targets.items()},
+            "allowances": [a.model_dump() for a in self.allowances],
         }
 
     @classmethod
@@ -84,6 +87,7 @@ class BankRecord:
             identity=None if data.get("identity") is None else BankIdentity(
                 data["identity"]["path"], data["identity"]["category"],
                 tuple((str(qid), int(line)) for qid, line in data["identity"]["ids"])),
+            allowances=tuple(Allowance.model_validate(a) for a in data.get("allowances", ())),
         )
 
 

@@ -8,6 +8,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from qbank import acknowledge, registry
 from qbank import diagnostics as dg
 from qbank.build.cache import BuildCache
 from qbank.build.manifest import Artifact, manifest_bytes
@@ -30,6 +31,7 @@ class BuildRequest:
     cache_dir: Path | None = None  # None: .cache/qbank beside the output folder
     use_cache: bool = True
     progress: bool | None = None  # None: on a terminal only
+    policy: acknowledge.Policy = field(default_factory=acknowledge.Policy)  # --select / --ignore
 
 
 @dataclass
@@ -117,6 +119,10 @@ def build(request: BuildRequest) -> BuildReport:
             report.questions += outcome.questions
         # The same cross-bank id check as `qbank lint`, from identities the cache keeps too.
         report.diagnostics.extend(lint_identities(o.identity for o in outcomes if o.identity is not None))
+        built = {t.name for t in targets}
+        report.diagnostics = acknowledge.apply(
+            report.diagnostics, {o.job.path: o.allowances for o in outcomes}, request.policy, ran=built,
+            every_target=built == set(registry.available_targets()))
         if request.strict:
             report.diagnostics = [d.escalated() for d in report.diagnostics]
         report.failed = any(d.is_error for d in report.diagnostics)
@@ -139,8 +145,8 @@ def build(request: BuildRequest) -> BuildReport:
             except OSError as exc:
                 # Files already replaced are whole (each write is atomic); the manifest is not written.
                 where = exc.filename or output
-                report.diagnostics.append(dg.make(
-                    "E901", f"cannot write {where}: {exc.strerror or exc}", str(output), 1,
+                report.diagnostics.append(dg.unpositioned(
+                    "E901", f"cannot write {where}: {exc.strerror or exc}", str(where),
                     hint="check that the output folder is writable and has free space"))
                 report.failed = True
                 return report

@@ -43,6 +43,8 @@ def _diagnostic(d: dg.Diagnostic, files: dict[str, str]) -> dict[str, Any]:
     data: dict[str, Any] = {name: getattr(d, name) for name in _FIELDS}
     data["severity"] = d.severity.value
     data["file"] = files[d.file]
+    if d.acknowledged is not None:
+        data["acknowledged"] = {"by": d.acknowledged.by, "reason": d.acknowledged.reason}
     return data
 
 

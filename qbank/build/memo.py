@@ -14,7 +14,7 @@ from pathlib import Path
 
 from qbank.atomic import write_atomic
 
-MEMO_FORMAT = 2
+MEMO_FORMAT = 3  # 3: a line-starting `#word` renders as text (qbank.render.literal_hashes)
 
 
 class FragmentMemo:

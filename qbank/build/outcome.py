@@ -8,6 +8,7 @@ from qbank import diagnostics as dg
 from qbank.build.cache import BankRecord, TargetOutcome
 from qbank.build.plan import BankJob, Target
 from qbank.lint import BankIdentity
+from qbank.models import Allowance
 
 
 @dataclass
@@ -23,6 +24,7 @@ class BankOutcome:
     images: dict[str, str | None] = field(default_factory=dict)  # image path -> SHA-256 (fresh builds)
     memo: dict[str, dict[str, str]] = field(default_factory=dict)  # memo entries the bank used, by table
     identity: BankIdentity | None = None  # for the cross-bank id check (None: the bank did not read)
+    allowances: tuple[Allowance, ...] = ()  # warnings the bank's source acknowledges
 
     def merge(self, part: BankOutcome) -> None:
         """Add the targets of another part of the same bank (built in another process)."""
@@ -31,6 +33,7 @@ class BankOutcome:
         for table, entries in part.memo.items():
             self.memo.setdefault(table, {}).update(entries)
         self.identity = self.identity or part.identity
+        self.allowances = self.allowances or part.allowances
 
     @property
     def failed(self) -> bool:
@@ -46,4 +49,4 @@ class BankOutcome:
 def from_record(job: BankJob, record: BankRecord, targets: list[Target]) -> BankOutcome:
     return BankOutcome(job, record.questions, record.diagnostics,
                        {t.name: record.targets[t.fingerprint] for t in targets}, cached=True,
-                       identity=record.identity)
+                       identity=record.identity, allowances=record.allowances)

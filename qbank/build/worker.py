@@ -27,7 +27,7 @@ def build_bank(job: BankJob, targets: list[Target], cache_folder: str) -> BankOu
     bank, found = lint_file(job.path, renderer=renderer)
     if bank is None or any(d.is_error for d in found):
         return BankOutcome(job, len(bank.questions) if bank else 0, tuple(found), rendered=renderer.stats.total,
-                           memo=memo.used)
+                           memo=memo.used, allowances=bank.allowances if bank else ())
     for target in targets:
         exporter = exporter_class(target.name)(dict(target.options), renderer=renderer)
         result = exporter.export(bank)
@@ -36,7 +36,8 @@ def build_bank(job: BankJob, targets: list[Target], cache_folder: str) -> BankOu
         outcomes[target.name] = TargetOutcome(digest, result.questions, size, tuple(result.diagnostics))
     images = {image.path: sha256_file(image.path) for fragment in bank.fragments() for image in fragment.images}
     return BankOutcome(job, len(bank.questions), tuple(found), outcomes, rendered=renderer.stats.total,
-                       identity=bank_identity(bank), images=dict(sorted(images.items())), memo=memo.used)
+                       identity=bank_identity(bank), images=dict(sorted(images.items())), memo=memo.used,
+                       allowances=bank.allowances)
 
 
 def save(cache: BuildCache, outcome: BankOutcome, targets: list[Target]) -> None:
@@ -46,5 +47,6 @@ def save(cache: BuildCache, outcome: BankOutcome, targets: list[Target]) -> None
     memo.save(cache.memo_path(outcome.job.path))
     if not outcome.failed and len(outcome.targets) == len(targets):
         record = BankRecord(outcome.job.key, outcome.images, outcome.questions, outcome.diagnostics,
-                            {t.fingerprint: outcome.targets[t.name] for t in targets}, outcome.identity)
+                            {t.fingerprint: outcome.targets[t.name] for t in targets}, outcome.identity,
+                            outcome.allowances)
         cache.store(outcome.job.path, record)

@@ -6,7 +6,7 @@ import argparse
 import sys
 from pathlib import Path
 
-from qbank.commands.common import EXIT_PROBLEMS, add_report_options, finish, usage_error
+from qbank.commands.common import EXIT_PROBLEMS, add_report_options, finish, report_policy, usage_error
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -21,7 +21,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     parser.add_argument("--to", metavar="TARGET[,TARGET...]",
                         help="targets to build (default: every installed target; see `qbank targets`)")
     parser.add_argument("-O", "--option", action="append", default=[], metavar="TARGET.KEY=VALUE",
-                        help="a target's option, e.g. -O gift.asset-base-url=https://... (see `qbank targets`)")
+                        help="an option of one target, named before a dot because a build writes several: "
+                             "-O gift.asset-base-url=https://... (`qbank export --to gift` takes the same "
+                             "option without the name: -O asset-base-url=...; `qbank targets` lists them)")
     parser.add_argument("--check", action="store_true",
                         help="write nothing; exit 1 if the output folder is not what the sources build")
     parser.add_argument("-j", "--jobs", type=int, metavar="N",
@@ -54,6 +56,9 @@ def run(args: argparse.Namespace) -> int:
     options = parse_target_options(args.option)
     if isinstance(options, str):
         return usage_error(options)
+    policy = report_policy(args)
+    if isinstance(policy, str):
+        return usage_error(policy)
     targets = [t.strip() for t in args.to.split(",") if t.strip()] if args.to else None
     if args.to is not None and not targets:
         return usage_error("--to needs at least one target name")
@@ -61,12 +66,14 @@ def run(args: argparse.Namespace) -> int:
     request = BuildRequest(
         paths=args.paths, output=output, targets=targets, options=options, check=args.check, strict=args.strict,
         jobs=args.jobs, cache_dir=Path(args.cache_dir) if args.cache_dir else None,
-        use_cache=not args.no_cache, progress=False if args.quiet else None)
+        use_cache=not args.no_cache, progress=False if args.quiet else None, policy=policy)
     try:
         report = build(request)
     except PlanError as exc:
         return usage_error(str(exc))
     code = finish(report.diagnostics, args)
+    # With --format json or github, standard output holds only the diagnostics: the rest goes to stderr.
+    out = sys.stdout if args.format == "text" else sys.stderr
     if report.failed:
         if any(d.code == "E901" for d in report.diagnostics):
             print(f"qbank: build stopped while writing {output.as_posix()}/; its manifest was not updated",
@@ -76,13 +83,13 @@ def run(args: argparse.Namespace) -> int:
         return code or EXIT_PROBLEMS
     if args.check:
         for change in report.changes:
-            print(change.describe(output))
+            print(change.describe(output), file=out)
         if report.changes:
             print(f"qbank: {output.as_posix()}/ is out of date: run `qbank build` and commit the result",
                   file=sys.stderr)
             return EXIT_PROBLEMS
         if not args.quiet:
-            print(f"{output.as_posix()}/ is up to date ({len(report.artifacts)} artifacts)")
+            print(f"{output.as_posix()}/ is up to date ({len(report.artifacts)} artifacts)", file=out)
         return code
     if not args.quiet:
         written = sum(c.kind != "stale" for c in report.changes)
@@ -92,5 +99,5 @@ def run(args: argparse.Namespace) -> int:
               f"{written} file{'s' * (written != 1)} written"
               + (f", {removed} removed" if removed else "")
               + f" ({report.cached} bank{'s' * (report.cached != 1)} from cache, {report.workers} "
-              f"process{'es' * (report.workers != 1)})")
+              f"process{'es' * (report.workers != 1)})", file=out)
     return code

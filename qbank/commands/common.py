@@ -8,6 +8,7 @@ import sys
 from collections.abc import Sequence
 from typing import TextIO
 
+from qbank import acknowledge
 from qbank import diagnostics as dg
 
 EXIT_CLEAN, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
@@ -15,12 +16,23 @@ EXIT_CLEAN, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 def add_report_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=sorted(dg.RENDERERS), default="text",
-                        help="how to print diagnostics (default: text)")
-    parser.add_argument("--strict", action="store_true", help="treat warnings as errors")
+                        help="how to print diagnostics (default: text; json also lists acknowledged warnings)")
+    parser.add_argument("--strict", action="store_true", help="treat warnings as errors (acknowledged ones excepted)")
+    parser.add_argument("--select", action="append", default=[], metavar="CODES",
+                        help="report only these warnings (codes or prefixes, comma-separated, e.g. W,T001); "
+                             "replaces `select` of the configuration; errors are always reported")
+    parser.add_argument("--ignore", action="append", default=[], metavar="CODES",
+                        help="acknowledge these warnings (e.g. T004 or T004@canvas), besides the "
+                             "configuration's; errors cannot be ignored")
+
+
+def report_policy(args: argparse.Namespace) -> acknowledge.Policy | str:
+    """The ``--select``/``--ignore`` of a command, or the usage error they make."""
+    return acknowledge.policy(args.select, args.ignore)
 
 
 def finish(found: Sequence[dg.Diagnostic], args: argparse.Namespace, stream: TextIO | None = None) -> int:
-    """Print the diagnostics and return the exit code they mean."""
+    """Print the diagnostics and return the exit code they mean (acknowledged warnings do not count)."""
     if args.strict:
         found = [d.escalated() for d in found]
     out = stream or (sys.stdout if args.format != "text" else sys.stderr)
@@ -28,7 +40,7 @@ def finish(found: Sequence[dg.Diagnostic], args: argparse.Namespace, stream: Tex
     text = dg.render(found, args.format, color=color)
     if text:
         out.write(text)
-    return EXIT_PROBLEMS if any(d.is_error for d in found) else EXIT_CLEAN
+    return EXIT_PROBLEMS if any(d.is_error and d.reported for d in found) else EXIT_CLEAN
 
 
 def usage_error(message: str) -> int:

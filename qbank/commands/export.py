@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
+from qbank import acknowledge, registry
 from qbank import diagnostics as dg
-from qbank import registry
 from qbank.atomic import write_atomic
-from qbank.commands.common import EXIT_PROBLEMS, add_report_options, finish, usage_error
+from qbank.commands.common import EXIT_PROBLEMS, add_report_options, finish, report_policy, usage_error
 from qbank.exporter import Exporter
 from qbank.lint import lint_file
 
@@ -22,7 +22,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     parser.add_argument("-o", "--output", metavar="PATH",
                         help="output file (default: BANK's name + the target's suffix, in the current folder)")
     parser.add_argument("-O", "--option", action="append", default=[], metavar="KEY=VALUE",
-                        help="a target option (see `qbank targets`)")
+                        help="an option of the one target of --to, e.g. --to gift -O asset-base-url=https://... "
+                             "(`qbank targets` lists each target's options; `qbank build` names the target "
+                             "too: -O gift.asset-base-url=...)")
     add_report_options(parser)
     parser.set_defaults(run=run)
 
@@ -54,6 +56,9 @@ def make_exporter(name: str, pairs: list[str]) -> Exporter | str:
 
 
 def run(args: argparse.Namespace) -> int:
+    policy = report_policy(args)
+    if isinstance(policy, str):
+        return usage_error(policy)
     exporter = make_exporter(args.to, args.option)
     if isinstance(exporter, str):
         return usage_error(exporter)
@@ -63,17 +68,20 @@ def run(args: argparse.Namespace) -> int:
     if bank is None or any(d.is_error for d in found):
         return finish(found, args) or EXIT_PROBLEMS
     result = exporter.export(bank)
-    found = found + result.diagnostics
-    if args.strict and found:
+    every = set(registry.available_targets()) == {exporter.name}
+    found = acknowledge.apply(found + result.diagnostics, {bank.path: bank.allowances}, policy,
+                              ran=[exporter.name], every_target=every)
+    if args.strict and any(d.reported for d in found):
         return finish(found, args)
-    if result.data is None:
+    if result.data is None or any(d.is_error for d in found):
         return finish(found, args) or EXIT_PROBLEMS
     output = Path(args.output) if args.output else Path(Path(args.bank).stem + exporter.suffix)
     try:
         write_atomic(output, result.data)
     except OSError as exc:
-        found.append(dg.make("E901", f"cannot write {output}: {exc.strerror or exc}", args.bank, 1,
-                             hint="check that the folder exists, is writable and has free space"))
+        # About the output path, not the bank: no line of the bank is quoted.
+        found.append(dg.unpositioned("E901", f"cannot write {output}: {exc.strerror or exc}", str(output),
+                                     hint="check that the folder exists, is writable and has free space"))
         return finish(found, args)
     code = finish(found, args)
     print(f"wrote {output} ({result.questions} question{'s' * (result.questions != 1)}, {args.to})")

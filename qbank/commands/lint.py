@@ -8,10 +8,11 @@ import os
 from concurrent.futures import ProcessPoolExecutor
 from itertools import repeat
 
+from qbank import acknowledge, registry
 from qbank import diagnostics as dg
-from qbank import registry
-from qbank.commands.common import add_report_options, finish, usage_error
+from qbank.commands.common import add_report_options, finish, report_policy, usage_error
 from qbank.lint import BankIdentity, bank_files, bank_identity, lint_file, lint_identities
+from qbank.models import Allowance
 
 # About 1,000 questions of typical text: below that one process is faster than starting more.
 PARALLEL_BYTES = 512 * 1024
@@ -30,6 +31,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 
 
 def run(args: argparse.Namespace) -> int:
+    policy = report_policy(args)
+    if isinstance(policy, str):
+        return usage_error(policy)
     files, missing = bank_files(args.paths)
     if missing:
         return usage_error(f"no such file or folder: {', '.join(missing)}")
@@ -46,6 +50,7 @@ def run(args: argparse.Namespace) -> int:
             return usage_error(str(exc))
     found: list[dg.Diagnostic] = []
     identities: list[BankIdentity] = []
+    allowances: dict[str, tuple[Allowance, ...]] = {}
     targets = tuple(exporter.name for exporter in exporters)
     jobs = args.jobs or _default_jobs(files)
     if jobs > 1:
@@ -53,25 +58,29 @@ def run(args: argparse.Namespace) -> int:
             results = list(pool.map(lint_one, files, repeat(targets), chunksize=max(1, len(files) // (4 * jobs))))
     else:
         results = [lint_one(file, targets) for file in files]
-    for diagnostics, identity in results:  # in file order, whatever the process that linted it
+    for file, (diagnostics, identity, allowed) in zip(files, results, strict=True):  # in file order
         found.extend(diagnostics)
+        allowances[file] = allowed
         if identity is not None:
             identities.append(identity)
     found.extend(lint_identities(identities))
-    return finish(found, args)
+    every = bool(targets) and set(targets) == set(registry.available_targets())
+    return finish(acknowledge.apply(found, allowances, policy, ran=targets, every_target=every), args)
 
 
-def lint_one(file: str, targets: tuple[str, ...]) -> tuple[list[dg.Diagnostic], BankIdentity | None]:
-    """One bank's diagnostics (with the given targets' checks) and its identity, for any process.
+def lint_one(file: str, targets: tuple[str, ...]
+             ) -> tuple[list[dg.Diagnostic], BankIdentity | None, tuple[Allowance, ...]]:
+    """One bank's diagnostics (with the given targets' checks), its identity and the warnings
+    its source acknowledges, for any process.
 
     Only the small identity is kept, not the bank, so linting many banks stays within memory.
     """
     bank, diagnostics = lint_file(file)
     if bank is None:
-        return diagnostics, None
+        return diagnostics, None, ()
     for name in targets:
         diagnostics.extend(registry.load_target(name)().check(bank))
-    return diagnostics, bank_identity(bank)
+    return diagnostics, bank_identity(bank), bank.allowances
 
 
 def _default_jobs(files: list[str]) -> int:

@@ -17,9 +17,10 @@ from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
+from qbank import acknowledge, config
 from qbank import diagnostics as dg
 from qbank.atomic import write_atomic
-from qbank.commands.common import EXIT_CLEAN, add_report_options, finish, usage_error
+from qbank.commands.common import EXIT_CLEAN, add_report_options, finish, report_policy, usage_error
 from qbank.commands.export import make_exporter
 from qbank.exporter import Exporter
 from qbank.lint import lint_file
@@ -46,9 +47,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 class PreviewBuild:
     """One bank's preview page: builds it, and knows which files it was built from."""
 
-    def __init__(self, bank: Path, folder: Path, exporter: Exporter) -> None:
+    def __init__(self, bank: Path, folder: Path, exporter: Exporter,
+                 policy: acknowledge.Policy | None = None) -> None:
         self.bank = bank
         self.exporter = exporter
+        self.policy = policy or acknowledge.Policy()
         self.page = folder / f"{bank.stem}.html"
         self.version = 0
         self.sources: dict[Path, int | None] = {}
@@ -76,6 +79,7 @@ class PreviewBuild:
                 result = self.exporter.export(bank)
                 found = found + result.diagnostics
                 data = result.data
+            found = acknowledge.apply(found, {bank.path: bank.allowances}, self.policy, ran=[self.exporter.name])
         self.sources = self.snapshot(watched)
         if data is None:
             data = error_page(self.bank.name, found, self.exporter.settings.get("reload-url") or None)
@@ -85,7 +89,8 @@ class PreviewBuild:
 
 
 def error_page(name: str, found: list[dg.Diagnostic], endpoint: str | None) -> bytes:
-    items = "".join(f"<li><pre>{escape(dg.render([d], 'text', color=False))}</pre></li>" for d in found)
+    items = "".join(f"<li><pre>{escape(dg.render([d], 'text', color=False))}</pre></li>" for d in found
+                    if d.reported)
     reload = ""
     if endpoint:
         reload = ("<script>(function(){var seen=null;function poll(){fetch(" + json.dumps(endpoint)
@@ -122,6 +127,9 @@ def make_server(build: PreviewBuild, port: int = 0) -> ThreadingHTTPServer:
 
 
 def run(args: argparse.Namespace) -> int:
+    policy = report_policy(args)
+    if isinstance(policy, str):
+        return usage_error(policy)
     # The html target is found through the registry like any other: the core never imports it.
     exporter = make_exporter("html", [*args.option, *([f"reload-url={VERSION_PATH}"] if args.watch else [])])
     if isinstance(exporter, str):
@@ -130,7 +138,7 @@ def run(args: argparse.Namespace) -> int:
     if not bank.is_file():
         return usage_error(f"no such bank file: {args.bank}")
     folder = Path(tempfile.mkdtemp(prefix="qbank-preview-"))
-    build = PreviewBuild(bank, folder, exporter)
+    build = PreviewBuild(bank, folder, exporter, policy)
     code = finish(build.rebuild(), args)
     if not args.watch:
         print(build.page)
@@ -152,6 +160,7 @@ def watch(build: PreviewBuild, args: argparse.Namespace) -> int:
         while True:
             time.sleep(args.interval)
             if build.changed():
+                config.forget()  # the configuration may have changed too: read it again
                 found = build.rebuild()
                 finish(found, args)
                 errors = sum(d.is_error for d in found)

@@ -11,7 +11,9 @@ from typing import Annotated, Any
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError, WithJsonSchema
 
+from qbank import acknowledge
 from qbank import diagnostics as dg
+from qbank.models import Allowance, Pos
 from qbank.xhtml import NOT_XML
 
 from .settings import Duration, Points, Scoring, Tags, problems_of
@@ -43,6 +45,9 @@ class FrontMatter(BaseModel):
     scoring: Scoring = Field(
         "penalty", description="Multiple-select scoring: 'penalty' (wrong ticks cost) or 'no-penalty'")
     allowed_attempts: int = Field(1, ge=-1, description="Attempts an LMS allows (-1: unlimited)")
+    allow: str | list[str] | dict[str, str | None] | None = Field(
+        None, description="Warnings acknowledged for the whole bank, each with its reason: "
+                          "{'T002@gift': 'GIFT has no bank description'} or ['T002@gift: ...']")
 
 
 KEYS = tuple(FrontMatter.model_fields)
@@ -53,6 +58,7 @@ class FrontMatterResult:
     data: FrontMatter | None
     body_start: int  # index of the first body line (0-based)
     diagnostics: list[dg.Diagnostic] = field(default_factory=list)
+    allowances: list[Allowance] = field(default_factory=list)
 
 
 def _key_line(lines: list[str], key: str) -> tuple[int, int]:
@@ -125,14 +131,67 @@ def read(file: str, lines: list[str]) -> FrontMatterResult:
             if problem.key == "title" and "title" not in known:
                 continue
             index, col = _key_line(block, problem.key)
-            if problem.code != "E104":  # points or a duration: the same code as in a heading
-                diags.append(dg.make(problem.code, f"front-matter `{problem.key}`: {problem.message}", file,
-                                     index + 2, col, hint=problem.hint))
+            if problem.code == "E309":  # points: the same code as in a heading
+                diags.append(dg.make("E309", f"front-matter `{problem.key}: {known.get(problem.key)}`: points must "
+                                     "be greater than zero", file, index + 2, col, hint=problem.hint))
                 continue
-            reason = next(e["msg"] for e in exc.errors() if e["loc"] and str(e["loc"][0]) == problem.key)
-            diags.append(dg.make("E104", f"front-matter `{problem.key}`: {reason}", file, index + 2, col,
-                                 hint=_hint_for(problem.key)))
-    return FrontMatterResult(data if not diags else None, end + 1, diags)
+            if problem.code != "E104":  # a duration: its message names the key already
+                diags.append(dg.make(problem.code, problem.message, file, index + 2, col, hint=problem.hint))
+                continue
+            error = next(e for e in exc.errors() if e["loc"] and str(e["loc"][0]) == problem.key)
+            diags.append(dg.make("E104", f"front-matter `{problem.key}`: {_plain_reason(error)}", file, index + 2,
+                                 col, hint=_hint_for(problem.key)))
+    result = FrontMatterResult(data if not diags else None, end + 1, diags)
+    if data is not None and data.allow is not None:
+        _allow(file, block, data.allow, result)
+    return result
+
+
+def _allow(file: str, block: list[str], value: str | list[str] | dict[str, str | None],
+           result: FrontMatterResult) -> None:
+    """``allow:`` as a string, a list of strings or a mapping of codes to reasons."""
+    key_index, key_col = _key_line(block, "allow")
+    entries: list[str] = []
+    if isinstance(value, str):
+        entries = [value]
+    elif isinstance(value, list):
+        entries = value
+    else:
+        entries = [f"{codes}: {reason or ''}" for codes, reason in value.items()]
+    for entry in entries:
+        codes = entry.partition(":")[0].strip()
+        index = next((k for k in range(key_index, len(block)) if codes and codes in block[k]), key_index)
+        col = block[index].find(codes) + 1 if codes and codes in block[index] else key_col
+        specs, problems = acknowledge.parse_allow(entry)
+        for message, hint in problems:
+            result.diagnostics.append(dg.make("E104", f"front-matter `allow`: {message}", file, index + 2, col,
+                                              hint=hint))
+        for code, target, reason in specs:
+            result.allowances.append(Allowance(code=code, target=target, reason=reason,
+                                               pos=Pos(file=file, line=index + 2, col=col)))
+
+
+# Pydantic's error types, said the way an author reads a front matter.
+_REASONS = {
+    "bool_parsing": "must be true or false", "bool_type": "must be true or false",
+    "string_type": "must be text", "list_type": "must be a list", "int_parsing": "must be a whole number",
+    "int_type": "must be a whole number", "int_from_float": "must be a whole number",
+    "dict_type": "must be a mapping of codes to reasons", "string_too_short": "must not be empty",
+    "missing": "is required",
+}
+
+
+def _plain_reason(error: Any) -> str:
+    kind = str(error.get("type", ""))
+    context = error.get("ctx") or {}
+    if kind == "literal_error" and "expected" in context:
+        return f"must be one of {context['expected']}"
+    if kind in ("greater_than_equal", "greater_than") and context:
+        limit = next(iter(context.values()))
+        return f"must be {limit} or more" if kind == "greater_than_equal" else f"must be more than {limit}"
+    if kind in _REASONS:
+        return _REASONS[kind]
+    return str(error.get("msg", "is not valid")).removeprefix("Value error, ")
 
 
 def _hint_for(key: str) -> str:

@@ -101,6 +101,7 @@ class QuestionAttributes(BaseModel):
     unit: str | None = None
     lines: Annotated[int, Field(ge=1, le=100)] = 10
     scoring: Scoring | None = None
+    allow: str | None = None  # warnings acknowledged for this question: "T004@canvas: reason"
 
 
 class GroupAttributes(BaseModel):
@@ -110,6 +111,7 @@ class GroupAttributes(BaseModel):
 
     pick: Annotated[int, Field(gt=0)] | None = None
     points: Points | None = None
+    allow: str | None = None  # warnings acknowledged for the group heading's own diagnostics
 
 
 QUESTION_KEYS = tuple(QuestionAttributes.model_fields)
