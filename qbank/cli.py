@@ -8,13 +8,22 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
+from importlib.metadata import PackageNotFoundError, version
 
 from qbank.commands import COMMANDS
+
+
+def _version() -> str:
+    try:
+        return version("qbank")
+    except PackageNotFoundError:  # running from a source tree that was never installed
+        return "unknown (not installed)"
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="qbank", description="Quiz questions in Markdown + LaTeX, exported to every LMS format.")
+    parser.add_argument("--version", action="version", version=f"qbank {_version()}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for command in COMMANDS:

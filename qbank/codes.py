@@ -43,6 +43,7 @@ CODES: dict[str, Code] = {
     "E209": Code("error", "fenced code block is never closed"),
     "E210": Code("error", "question id used by another bank of the same category"),
     "E211": Code("error", "group picks more questions than it holds"),
+    "E213": Code("error", "heading marker without a space after it (`##Title`)"),
     # types and answers
     "E301": Code("error", "question syntax does not match its type"),
     "E302": Code("error", "multiple choice needs exactly one correct answer"),
@@ -64,6 +65,7 @@ CODES: dict[str, Code] = {
     "E318": Code("error", "malformed answer line"),
     "E319": Code("error", "true/false needs exactly the options True and False"),
     "E321": Code("error", "time limit is not a duration"),
+    "E322": Code("error", "answers not read as answers: the question would be a 0-point description"),
     # images
     "E401": Code("error", "image file not found"),
     "E402": Code("error", "image has no alt text"),
@@ -75,6 +77,7 @@ CODES: dict[str, Code] = {
     "E501": Code("error", "LaTeX does not parse"),
     "E502": Code("error", "unbalanced math delimiters"),
     "E503": Code("error", "empty formula"),
+    "E504": Code("error", "blank inside a formula"),
     # text content
     "E601": Code("error", "character that XML cannot carry"),
     "E602": Code("error", "character reserved by qbank"),
@@ -83,6 +86,11 @@ CODES: dict[str, Code] = {
     "W102": Code("warning", "'all/none of the above' option"),
     "W104": Code("warning", "unsafe HTML removed from content"),
     "W105": Code("warning", "multiple select where every option is correct"),
+    "W106": Code("warning", "points on a description, which is worth nothing"),
+    "W107": Code("warning", "space inside `$...$`: not read as math"),
+    "W108": Code("warning", "stray `$`: a formula that swallows text, or a `$` left beside formulas"),
+    "W109": Code("warning", "Markdown heading inside a question's text"),
+    "W110": Code("warning", "acknowledgement that nothing needs any more"),
     # target checks (raised by exporters, reported like lint)
     "T001": Code("warning", "question type not supported by this target; left out"),
     "T002": Code("warning", "setting the target cannot hold; ignored"),
@@ -93,6 +101,7 @@ CODES: dict[str, Code] = {
     "E901": Code("error", "cannot write output"),
     "E902": Code("error", "unknown target"),
     "E903": Code("error", "invalid exporter option"),
+    "E904": Code("error", "invalid qbank configuration"),
 }
 
 # Codes that no longer exist, with what replaced them; never reused.

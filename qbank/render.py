@@ -116,6 +116,32 @@ def _image_src_as_written(image: Image) -> str:
     return escape(image.src)
 
 
+# A `#` starting a line (after any list or quote markers) with no space after it: `#include`,
+# `#1 rule`, `- #tag`. CommonMark (and GitHub) read it as text; Python-Markdown would make it a
+# heading, which sanitising then strips (the `#` and the line break vanish). It becomes `&#35;`.
+_HASH_WORD = re.compile(r"^((?:(?:[-*+]|\d{1,9}[.)])[ \t]+|>[ \t]?)*)#(?=#*[^\s#])", re.M)
+_FENCE_LINE = re.compile(r"^ {0,3}(`{3,}|~{3,})(.*)$")
+
+
+def literal_hashes(text: str) -> str:
+    """``text`` with every line-starting ``#word`` made a literal ``#``, outside fenced code."""
+    if "#" not in text:
+        return text
+    lines = text.split("\n")
+    fence: str | None = None
+    for index, line in enumerate(lines):
+        match = _FENCE_LINE.match(line)
+        if fence is None:
+            if match:
+                fence = match.group(1)
+            elif "#" in line:
+                lines[index] = _HASH_WORD.sub(r"\1&#35;", line, count=1)
+        elif match and match.group(1)[0] == fence[0] and len(match.group(1)) >= len(fence) \
+                and not match.group(2).strip():
+            fence = None
+    return "\n".join(lines)
+
+
 class _Markdown:
     """The one Markdown backend (Python-Markdown with the extensions qbank's format uses)."""
 
@@ -128,7 +154,7 @@ class _Markdown:
 
     def convert(self, text: str) -> str:
         self._md.reset()
-        return self._md.convert(text)
+        return self._md.convert(literal_hashes(text))
 
 
 class Renderer:
@@ -249,7 +275,9 @@ class Renderer:
             return []
         removed: list[str] = []
         for tag in re.findall(r"<([a-zA-Z][a-zA-Z0-9]*)", raw):
-            if tag.lower() not in ALLOWED_TAGS and f"<{tag.lower()}" not in removed:
+            # Headings of levels 1-3 are removed too, but they are not unsafe: the reader reports them (W109).
+            if tag.lower() not in ALLOWED_TAGS and tag.lower() not in ("h1", "h2", "h3") \
+                    and f"<{tag.lower()}>" not in removed:
                 removed.append(f"<{tag.lower()}>")
         for attr in re.findall(r"\s(on[a-z]+)\s*=", raw, flags=re.I):
             if attr.lower() not in removed:

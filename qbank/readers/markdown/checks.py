@@ -18,6 +18,19 @@ from .context import Context
 RESERVED = re.compile("[\ue000\ue001]")
 _RAW_HTML = re.compile(r"<[a-zA-Z!/]|javascript:", re.I)
 _OTHER_IMAGE = re.compile(r"<img\b|!\[(?:[^\[\]\\]|\\.)*+\]\s?\[", re.I)  # raw HTML, or ![alt][reference]
+# Lines Markdown may make a heading of inside a fragment: `# x` (after list or quote markers, or
+# indented in a list item) and a setext underline (`---` or `===` right under a line of text).
+_ATX = re.compile(r"^((?:(?:[-*+]|\d{1,9}[.)])[ \t]+|>[ \t]?)*| {4,})(#{1,3})(?:[ \t]|$)", re.M)
+_SETEXT = re.compile(r"^[ \t]*+\S[^\n]*+\n {0,3}(=++|-++)[ \t]*+$", re.M)
+_REMOVED_HEADING = re.compile(r"<h[1-3][ >]")
+# Elements sanitising removes on purpose; any other removed "tag" was text that looked like one.
+_HTML_ELEMENTS = frozenset(str.split(
+    "script style iframe object embed form input button textarea select option optgroup label fieldset link meta "
+    "base frame frameset applet svg math video audio source track canvas noscript template html head body title "
+    "nav header footer main section article aside figure figcaption picture map area dialog details summary "
+    "address center font big small mark q cite dfn time var wbr bdi bdo ruby rt rp data meter progress output "
+    "col colgroup caption h1 h2 h3"))
+_HTML_HEADING = re.compile(r"<h[1-3]\b[^>]*>", re.I)
 
 
 def check_fragment(fragment: Fragment, ctx: Context) -> None:
@@ -50,8 +63,40 @@ def check_fragment(fragment: Fragment, ctx: Context) -> None:
             report("E403", f"image `{src[:60]}` is not written as `![alt](path)`, so it is not checked or "
                    "packaged; it is removed", fragment.pos.line, fragment.pos.col,
                    hint="write the image as ![alt text](path) with the file in the bank's folder")
+    _headings(fragment, ctx)
     if _RAW_HTML.search(fragment.template):
         removed = ctx.renderer.unsafe_html_removed(fragment)
         if removed:
+            unknown = [tag for tag in removed if tag.startswith("<") and tag[1:-1] not in _HTML_ELEMENTS]
             report("W104", f"unsafe HTML removed: {', '.join(removed)}", fragment.pos.line, fragment.pos.col,
-                   hint="qbank keeps only formatting HTML; scripts and handlers never reach an artifact")
+                   hint=f"`{unknown[0]}` is no HTML element but is read as one: put code in backticks "
+                        "(`#include <stdio.h>`) or write `&lt;` for a literal `<`" if unknown else
+                        "qbank keeps only formatting HTML; scripts and handlers never reach an artifact")
+
+
+def _headings(fragment: Fragment, ctx: Context) -> None:
+    """Each heading inside a question's text (W109): levels 1 to 3 are qbank's own structure and
+    sanitising removes them, so the line would lose its `#` and run into the text around it."""
+    template = fragment.template
+    found = [(m.start(2), f"`{_line_at(template, m.start(2))[:40]}` is a Markdown heading inside the question's "
+              "text", "write `\\#` for a literal `#`; a heading inside a question needs `####` or more")
+             for m in _ATX.finditer(template)]
+    found += [(m.start(1), f"`{m.group(1)}` under a line of text makes that line a Markdown heading",
+               "leave an empty line before a `---` rule, or remove the underline") for m in _SETEXT.finditer(template)]
+    found += [(m.start(), f"`{m.group()}` is an HTML heading inside the question's text",
+               "use `<h4>` or bold text inside a question") for m in _HTML_HEADING.finditer(template)]
+    if not found:
+        return
+    # Only as many as Markdown really made (a `---` may be a list's rule, a `#` may be in code).
+    made = len(_REMOVED_HEADING.findall(ctx.renderer.markdown_to_html(template)))
+    for offset, message, hint in sorted(found)[:made]:
+        before = template[:offset]
+        line = fragment.pos.line + before.count("\n")
+        col = offset - before.rfind("\n") if "\n" in before else fragment.pos.col + offset
+        ctx.report("W109", message + ": qbank removes headings of levels 1 to 3, so its text would run into the "
+                   "text around it", line, col, hint=hint)
+
+
+def _line_at(text: str, offset: int) -> str:
+    end = text.find("\n", offset)
+    return text[offset:end if end != -1 else len(text)].strip()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+from urllib.parse import unquote
 
 from qbank.models import Fragment, Image, Math
 
@@ -41,7 +42,7 @@ def make(ctx: Context, lines: list[Line], *, blanks: bool = False,
     for found in result.images:
         line, col = source.locate(found.start)
         target = found.content
-        resolved = os.path.normpath(ctx.folder / target) if target else ""
+        resolved = _image_path(ctx, target) if target else ""
         images.append(Image(src=target, path=resolved, alt=found.alt.strip(), title=found.title,
                             pos=ctx.pos(line, col)))
     first = lines[0]
@@ -50,6 +51,18 @@ def make(ctx: Context, lines: list[Line], *, blanks: bool = False,
     check_fragment(fragment, ctx)
     raw_blanks = [RawBlank(b.content, *source.locate(b.start)) for b in result.blanks]
     return fragment, raw_blanks
+
+
+def _image_path(ctx: Context, target: str) -> str:
+    """The file an image target names: CommonMark URL-encodes a path (`my%20plot.svg` is
+    `my plot.svg`), so it is decoded first; a file whose name really holds the `%` still wins."""
+    raw = os.path.normpath(ctx.folder / target)
+    if "%" not in target:
+        return raw
+    decoded = unquote(target)
+    if "\x00" in decoded or (os.path.exists(raw) and not os.path.exists(ctx.folder / decoded)):
+        return raw
+    return os.path.normpath(ctx.folder / decoded)
 
 
 def plain(ctx: Context, line: Line) -> Fragment:

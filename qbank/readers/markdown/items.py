@@ -30,6 +30,8 @@ PAIR = re.compile(r"\s(->|→)\s|^(->|→)\s")
 LOOSE_OPTION = re.compile(r"^([ \u00a0]*(?:[-*+\u2022\u2023\u25e6\u25aa\u25cf\u2013\u2014]|\d{1,9}[.)])?[ \u00a0]*)"
                           r"(?:\([xX ]\)|\[[xX ]\]|=)(?:\s|$)")
 LOOKALIKE = re.compile(r"^[\[(（［【]\s*[^\s\])）］】]{0,2}\s*[\])）］】](?:\s|$)")
+# A marker with no space after it (`(x)yes`, `=5`): Markdown text, not an option.
+GLUED = re.compile(r"^(\([xX ]\)|\[[xX ]\]|=)(?=[^\s=>])")
 WEIGHT = re.compile(r"\s*\{\s*weight\s*=\s*([^}]*)\}\s*$")
 
 
@@ -44,6 +46,7 @@ class Item:
     feedback_lines: list[Line] = field(default_factory=list)
     weight: str | None = None
     weight_col: int = 0
+    bad_marker: bool = False  # a mistyped option marker, already reported (E318)
 
 
 def trailing_list(lines: list[Line]) -> int | None:
@@ -115,11 +118,20 @@ def _classify(ctx: Context, line: Line, rest: Line) -> Item:
         _take_weight(item, rest)
         return item
     item = Item(line, "plain", False)
+    glued = GLUED.match(text)
     if LOOKALIKE.match(text):
         marker = text.split()[0] if text.split() else text
         ctx.report("E318", f"`{marker}` is not an option marker", rest.number, rest.col,
                    hint="write `( )`/`(x)` for one correct answer or `[ ]`/`[x]` for several, with ASCII "
                         "brackets and a lowercase x", end_col=rest.col + len(marker))
+        item.bad_marker = True
+    elif glued:
+        marker = glued.group(1)
+        word = text.split()[0]
+        ctx.report("E318", f"`{word}`: a space is missing after `{marker}`, so it is not read as an answer",
+                   rest.number, rest.col, hint=f"write `- {marker} {text[len(marker):].strip()}`",
+                   end_col=rest.col + len(word))
+        item.bad_marker = True
     item.text_lines.append(rest)
     return item
 

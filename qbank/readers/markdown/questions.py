@@ -8,11 +8,11 @@ from typing import Any
 
 from qbank.models import Question
 
-from . import fragments
+from . import fragments, traps
 from . import items as ans
 from .context import Context, Line
 from .fences import fenced_mask
-from .numeric import looks_numeric
+from .numeric import lookalike_hint, looks_numeric, numeric_lookalike
 from .settings import Settings
 from .typed import build_typed
 
@@ -93,21 +93,22 @@ def build(ctx: Context, qid: str, title: str, heading: Line, body: list[Line], s
 
     start = ans.trailing_list(main)
     items = ans.split_items(ctx, main[start:]) if start is not None else []
+    bad_markers = any(item.bad_marker for item in items)  # reported already: nothing else to say
     markers = {item.kind for item in items}
     answer_list = bool(markers - {"plain"}) or (settings.type in ("ordering",) and items)
+    unread: list[ans.Item] = []
     if not answer_list:
-        items, start = [], None
+        unread, items, start = items, [], None
     stem_lines = main[:start] if start is not None else main
 
     # Answer lines left in the stem would be silently lost: stop them here.
     stem_mask = fenced_mask(stem_lines)
-    for line, fenced in zip(stem_lines, stem_mask, strict=True):
+    for k, (line, fenced) in enumerate(zip(stem_lines, stem_mask, strict=True)):
         match = ans.ITEM.match(line.text)
         if match and not fenced:
             rest = line.text[match.end():]
             if ans.SINGLE.match(rest) or ans.MULTI.match(rest) or ans.ANSWER.match(rest):
-                ctx.report("E318", "answer option outside the answer list", line.number, line.col,
-                           hint="options must form one list at the end of the question, before any ### section")
+                _option_outside_list(ctx, stem_lines, k)
                 return None
     if _stray_options(ctx, stem_lines, "is not a list item, so it would be lost"):
         return None
@@ -118,6 +119,8 @@ def build(ctx: Context, qid: str, title: str, heading: Line, body: list[Line], s
     if stem.is_empty:
         ctx.report("E207", f"question `{qid}` has no text", heading.number, 1,
                    hint="write the question below its heading")
+    if bad_markers:
+        return None
 
     kinds = {item.kind for item in items}
     if raw_blanks:
@@ -139,12 +142,20 @@ def build(ctx: Context, qid: str, title: str, heading: Line, body: list[Line], s
 
     qtype = settings.type
     allowed = SYNTAX_TYPES[syntax]
+    if syntax in ("blanks", "none") and qtype in (None, "fill-in-blanks") and traps.blank_in_math(ctx, stem):
+        return None
+    if syntax == "none" and qtype is None and traps.unread_answers(ctx, heading, main, unread, stem, settings):
+        return None
+    if qtype == "description" and settings.points_given:
+        traps.points_on_description(ctx, heading, settings)
     if qtype is None:
         qtype = allowed[0]
         if syntax == "single" and ans.is_true_false(items):
             qtype = "true-false"
         if syntax == "answer" and all(looks_numeric(ans.first_text(i)) for i in items):
             qtype = "numerical"
+        elif syntax == "answer" and _numbers_read_as_text(ctx, items):
+            return None  # every answer is a number, but written so qbank would take it for text
     elif qtype not in allowed:
         expected = [s for s, types in SYNTAX_TYPES.items() if qtype in types]
         ctx.report("E301", f"`type={qtype}` but the question has {SYNTAX_NAMES[syntax]}", heading.number, 1,
@@ -168,6 +179,19 @@ def build(ctx: Context, qid: str, title: str, heading: Line, body: list[Line], s
     return question
 
 
+def _option_outside_list(ctx: Context, stem_lines: list[Line], k: int) -> None:
+    """An answer option in the stem: usually an unindented `>` feedback line cut the list short."""
+    line = stem_lines[k]
+    after = next((other for other in stem_lines[k + 1:] if other.text.strip()), None)
+    if after is not None and after.text.startswith(">"):
+        ctx.report("E318", f"answer option outside the answer list: the `>` feedback on line {after.number} is not "
+                   "indented, so it ends the list", line.number, line.col,
+                   hint="indent an option's feedback under it by two spaces: `  > Right!`")
+        return
+    ctx.report("E318", "answer option outside the answer list", line.number, line.col,
+               hint="options must form one list at the end of the question, before any ### section")
+
+
 def _stray_options(ctx: Context, lines: list[Line], why: str) -> bool:
     """Report lines (outside code) that look like answer options but cannot be read as such."""
     mask = fenced_mask(lines)
@@ -180,6 +204,29 @@ def _stray_options(ctx: Context, lines: list[Line], why: str) -> bool:
                             "at the start of the line, no indentation")
             return True
     return False
+
+
+def _numbers_read_as_text(ctx: Context, items: list[ans.Item]) -> bool:
+    """Report `- = 3,14` and `- = 9.81 m/s^2`: numbers qbank would take for text, making the
+    question a short answer that accepts exactly what is written (E307, as in a numerical one).
+
+    Only when every answer is a number (a short answer that also accepts `Paris` may accept `50%`)."""
+    lookalikes = [numeric_lookalike(ans.first_text(item)) for item in items]
+    if not all(lk is not None or looks_numeric(ans.first_text(item)) for lk, item in zip(lookalikes, items,
+                                                                                           strict=True)):
+        return False
+    found = False
+    for item in items:
+        first = item.text_lines[0] if item.text_lines else None
+        lookalike = numeric_lookalike(ans.first_text(item)) if first is not None else None
+        if first is None or lookalike is None:
+            continue
+        col = first.col + len(first.text) - len(first.text.lstrip())
+        ctx.report("E307", f"{lookalike.message}, so it is read as text: the question would be a short answer "
+                   f"accepting exactly `{ans.first_text(item)}`", first.number, col,
+                   hint=lookalike_hint(lookalike, typed=False), end_col=first.col + len(first.text.rstrip()))
+        found = True
+    return found
 
 
 def _syntax(kinds: set[str]) -> str | None:

@@ -20,9 +20,9 @@ from typing import Any
 import nh3
 from pydantic import ValidationError
 
+from qbank import acknowledge, render
 from qbank import diagnostics as dg
-from qbank import render
-from qbank.models import Bank, Group, Question
+from qbank.models import Allowance, Bank, Group, Question
 from qbank.xhtml import NOT_XML
 
 from . import fragments, frontmatter, questions
@@ -42,6 +42,8 @@ from .settings import (
 )
 
 ID = re.compile(r"^[A-Za-z_][A-Za-z0-9_.-]*$")
+# `##Title`, `###Explanation`: meant as headings (a lone `#word`, such as `#include`, is text).
+_NO_SPACE_HEADING = re.compile(r"^#{2,3}[^\s#]")
 
 
 def slug(text: str) -> str:
@@ -62,9 +64,25 @@ def _validated(ctx: Context, line: Line, heading: Heading, model: type[QuestionA
         return model.model_validate(values)
     except ValidationError as exc:
         for problem in problems_of(exc, values, code, hints):
-            ctx.report(problem.code, problem.message, line.number, 1, hint=problem.hint)
+            col = heading.columns.get(problem.key, 1)
+            ctx.report(problem.code, problem.message, line.number, col, hint=problem.hint,
+                       end_col=col + len(problem.key) + 1 + len(str(values.get(problem.key, ""))))
             values.pop(problem.key, None)
     return model.model_validate(values)
+
+
+def _allowances(ctx: Context, line: Line, heading: Heading, text: str | None, code: str, *,
+                question: str | None = None, group: str | None = None) -> None:
+    """The ``allow=`` of a heading: warnings acknowledged for its question (or group)."""
+    if text is None:
+        return
+    col = heading.columns.get("allow", 1)
+    specs, problems = acknowledge.parse_allow(text)
+    for message, hint in problems:
+        ctx.report(code, f"`allow`: {message}", line.number, col, hint=hint, end_col=col + 5)
+    for warning, target, reason in specs:
+        ctx.allowances.append(Allowance(code=warning, target=target, question=question, group=group,
+                                        reason=reason, pos=ctx.pos(line.number, col)))
 
 
 def _settings(attrs: QuestionAttributes, fm: frontmatter.FrontMatter) -> Settings:
@@ -112,6 +130,7 @@ def _read_bank(path: str | Path, renderer: render.Renderer) -> tuple[Bank | None
     raw_lines = text.split("\n")
     fm_result = frontmatter.read(file, raw_lines)
     ctx.diagnostics.extend(fm_result.diagnostics)
+    ctx.allowances.extend(fm_result.allowances)
     fm = fm_result.data or frontmatter.FrontMatter(title=Path(file).stem)
 
     body = [Line(k + 1, 1, raw_lines[k].replace("\t", "    ")) for k in range(fm_result.body_start, len(raw_lines))]
@@ -126,6 +145,12 @@ def _read_bank(path: str | Path, renderer: render.Renderer) -> tuple[Bank | None
     stray: list[Line] = []
     for line, fenced in zip(body, mask, strict=True):
         text_line = line.text
+        if not fenced and _NO_SPACE_HEADING.match(text_line):
+            marker = text_line[:len(text_line) - len(text_line.lstrip("#"))]
+            what = "a question" if marker == "##" else "a section"
+            ctx.report("E213", f"`{text_line.strip()[:40]}` is not a heading: a space is missing after `{marker}`, "
+                       f"so it is not {what} but text", line.number, 1,
+                       hint=f"write `{marker} {text_line[len(marker):].strip()[:40]}`", end_col=len(marker) + 2)
         if not fenced and re.match(r"^#{1,2} ", text_line):
             if text_line.startswith("## "):
                 blocks.append((line, [], current_group))
@@ -162,20 +187,22 @@ def _read_bank(path: str | Path, renderer: render.Renderer) -> tuple[Bank | None
         question = _question(ctx, line, lines, group, fm, seen)
         if question is not None:
             built.append(question)
-    if not blocks and not any(d.code in ("E101", "E102") for d in ctx.diagnostics):
+    if not blocks and not any(d.code in ("E101", "E102", "E213") for d in ctx.diagnostics):
+        sections = any(ln.text.startswith("### ") for ln, fenced in zip(body, mask, strict=True) if not fenced)
         ctx.report("E201", "bank has no questions", fm_result.body_start + 1, 1,
-                   hint="start each question with a `## Title` heading")
+                   hint="start each question with a `## Title` heading"
+                        + ("; `### ` starts a section inside a question (`### Explanation`)" if sections else ""))
     bank = Bank(path=file, title=fm.title, description=description_fragment, author=fm.author,
                 subjects=tuple(fm.subjects), tags=tuple(fm.tags), level=fm.level, difficulty=fm.difficulty,
                 language=fm.language, category=fm.category, time_limit=fm.quiz_time_limit, shuffle=fm.shuffle,
                 allowed_attempts=fm.allowed_attempts, groups=tuple(groups), questions=tuple(built),
-                pos=ctx.pos(1, 1))
+                pos=ctx.pos(1, 1), allowances=tuple(ctx.allowances))
     return bank, ctx.diagnostics
 
 
 def _question(ctx: Context, line: Line, lines: list[Line], group: str | None, fm: frontmatter.FrontMatter,
               seen: dict[str, int]) -> Question | None:
-    heading = parse_heading(ctx, line, line.text[3:], QUESTION_KEYS)
+    heading = parse_heading(ctx, line, line.text[3:], QUESTION_KEYS, offset=3)
     title = _plain_title(ctx, heading.title, line.number)
     explicit = heading.explicit_id
     if explicit is not None and not ID.match(explicit):
@@ -194,8 +221,13 @@ def _question(ctx: Context, line: Line, lines: list[Line], group: str | None, fm
                    hint="give one of them an explicit id: `## Title {#another-id}`")
         return None
     seen[qid] = line.number
-    attrs = _validated(ctx, line, heading, QuestionAttributes, "E204", QUESTION_HINTS)
-    return questions.build(ctx, qid, title, line, lines, _settings(attrs, fm), group)
+    ctx.question = qid  # what the reader reports from here on is about this question
+    try:
+        attrs = _validated(ctx, line, heading, QuestionAttributes, "E204", QUESTION_HINTS)
+        _allowances(ctx, line, heading, attrs.allow, "E204", question=qid)
+        return questions.build(ctx, qid, title, line, lines, _settings(attrs, fm), group)
+    finally:
+        ctx.question = None
 
 
 def _plain_title(ctx: Context, title: str, line: int) -> str:
@@ -210,7 +242,7 @@ def _plain_title(ctx: Context, title: str, line: int) -> str:
 
 
 def _group(ctx: Context, line: Line, index: int) -> Group:
-    heading = parse_heading(ctx, line, line.text[2:], GROUP_KEYS, "E208")
+    heading = parse_heading(ctx, line, line.text[2:], GROUP_KEYS, "E208", offset=2)
     title = _plain_title(ctx, heading.title, line.number)
     if NOT_XML.search(line.text):
         ctx.report("E601", "the group heading holds a control character XML cannot carry", line.number, 1,
@@ -218,5 +250,6 @@ def _group(ctx: Context, line: Line, index: int) -> Group:
     attrs = _validated(ctx, line, heading, GroupAttributes, "E208", GROUP_HINTS)
     explicit = heading.explicit_id
     gid = explicit if explicit and ID.match(explicit) else (slug(title) or f"group-{index + 1}")
+    _allowances(ctx, line, heading, attrs.allow, "E208", group=gid)
     return Group(id=gid, title=title or gid, pick=attrs.pick, points_per_question=attrs.points,
                  pos=ctx.pos(line.number, 1))

@@ -36,6 +36,34 @@ class SourceText:
         return line, col + (offset - line_start)
 
 
+# LaTeX that holds words on purpose (text, names, environments), and function names.
+_TEXT_COMMANDS = re.compile(r"\\(?:text\w*|math(?:rm|it|bf|sf|tt|cal|bb|frak)|operatorname\*?|mbox|hbox|begin|end"
+                            r"|label|tag|color|mathop)\s*\{[^{}]*\}")
+_COMMAND = re.compile(r"\\(?:[A-Za-z]+|.)")
+_PROSE = re.compile(r"\b[A-Za-z]{2,}\b(?:[ ,;:]+\b[A-Za-z]{2,}\b){2,}")
+_MATH_WORDS = frozenset(str.split("sin cos tan cot sec csc sinh cosh tanh log ln lg exp max min sup inf lim det dim "
+                                  "ker deg gcd lcm arg mod Pr tr rank var cov and or not if"))
+_TEX_LIKE = re.compile(r"\\[A-Za-z]|[\^_{}]")
+
+
+def reads_like_prose(latex: str) -> bool:
+    """Several words in a row outside ``\\text{}``: a formula that a stray `$` opened too early."""
+    stripped = _COMMAND.sub(" ", _TEXT_COMMANDS.sub(" ", latex))
+    for run in _PROSE.finditer(stripped):
+        words = run.group().replace(",", " ").replace(";", " ").replace(":", " ").split()
+        if any(len(word) >= 3 and word not in _MATH_WORDS for word in words):
+            return True
+    return False
+
+
+def _unescaped_dollar(text: str) -> int:
+    """Offset of the first `$` in ``text`` not escaped by a backslash, or -1."""
+    for match in re.finditer(r"(\\*)\$", text):
+        if len(match.group(1)) % 2 == 0:
+            return match.end() - 1
+    return -1
+
+
 @dataclass
 class Found:
     kind: str  # "math" | "image" | "blank"
@@ -102,6 +130,21 @@ class _Finder:
         return self.found
 
 
+def _spaced_formula(text: str, opening: int) -> tuple[int, str] | None:
+    """`$ \\operatorname{tr} I_3 $`: the closing `$` and the text, when TeX follows an opening `$`
+    and a space (Pandoc reads it as text); None when it is a price or prose (`$ 5 and $ 10`)."""
+    end = text.find("\n\n", opening)
+    end = len(text) if end == -1 else end
+    closing = _unescaped_dollar(text[opening + 1:end])
+    if closing == -1:
+        return None
+    content = text[opening + 1:opening + 1 + closing]
+    if not content.strip() or not _TEX_LIKE.search(content) or reads_like_prose(content):
+        return None
+    written = f"${content}$"
+    return opening + 1 + closing, written if len(written) <= 50 else written[:47] + "..."
+
+
 def scan(text: str, *, blanks: bool = False) -> ScanResult:
     """Split ``text`` into a placeholder template and the math/images/blanks it holds."""
     out: list[str] = []
@@ -111,9 +154,29 @@ def scan(text: str, *, blanks: bool = False) -> ScanResult:
     closers: _Closers | None = None
     finders = {needle: _Finder(text, needle) for needle in ("\\)", "\\]", "$$", "]]", "\n\n")}
 
+    text_dollars: list[int] = []  # unescaped `$` left as text (a price, or a mistake)
+    reported: set[int] = set()  # `$` a problem was already reported at
+
     def add_math(content_start: int, content: str, display: bool) -> None:
         out.append(placeholders.token(placeholders.MATH, len(result.math)))
         result.math.append(Found("math", content_start, content, display=display))
+
+    def dollar_math(opening: int, content: str) -> None:
+        """Inline `$...$` math: a formula that holds a `$` or reads like prose swallowed text."""
+        inner = _unescaped_dollar(content)
+        shown = " ".join(content.split())
+        shown = shown if len(shown) <= 50 else shown[:47] + "..."
+        if inner != -1:
+            result.problems.append(Problem(opening, "W108", f"the formula `{shown}` holds a `$`: two formulas, or "
+                                           "a price and a formula, ran together",
+                                           "close each formula with its own `$` (`$A = ...$, so $B$`), and "
+                                           "write `\\$` for a dollar sign"))
+            reported.update((opening, opening + 1 + inner))
+        elif reads_like_prose(content):
+            result.problems.append(Problem(opening, "W108", f"the formula `{shown}` reads like prose: a stray `$` "
+                                           "probably opened it", "write `\\$` for a dollar sign (a price), and "
+                                           "check that each formula's `$` has its partner"))
+            reported.add(opening)
 
     while i < n:
         if (i == 0 or text[i - 1] == "\n") and text[i] in " `~":
@@ -195,12 +258,24 @@ def scan(text: str, *, blanks: bool = False) -> ScanResult:
                 j = closers.closing(i + 1)
                 if j != -1:
                     add_math(i + 1, text[i + 1:j], display=False)
+                    dollar_math(i, text[i + 1:j])
                     i = j + 1
                     continue
                 if not text[i + 1].isdigit() and text[i + 1] not in ".,;:!?)]'\"":
                     result.problems.append(Problem(
                         i, "E502", "`$` opens an inline formula that is never closed",
                         "close the formula with `$` (no space before it), or write `\\$` for a literal dollar"))
+                    reported.add(i)
+            elif i + 1 < n and i not in reported:
+                spaced = _spaced_formula(text, i)
+                if spaced is not None:
+                    result.problems.append(Problem(i, "W107", f"`{spaced[1]}` is not read as math: a space "
+                                                   "follows the opening `$`",
+                                                   "remove the spaces inside the dollars: Pandoc's rule (qbank's "
+                                                   "too) needs a non-space after the opening `$` and before the "
+                                                   "closing one"))
+                    reported.update((i, spaced[0]))
+            text_dollars.append(i)
             out.append("&#36;")
             i += 1
             continue
@@ -216,6 +291,12 @@ def scan(text: str, *, blanks: bool = False) -> ScanResult:
         i += 1
 
     template = "".join(out)
+    if any(not m.display and text.startswith("$", m.start - 1) for m in result.math):
+        stray = next((k for k in text_dollars if k not in reported), None)
+        if stray is not None:
+            result.problems.append(Problem(stray, "W108", "a `$` is left as text beside formulas: a reader (and "
+                                           "MathJax) may pair it with another `$`",
+                                           "write `\\$` for a dollar sign (a price)"))
 
     cursor = 0
 

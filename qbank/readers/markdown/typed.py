@@ -31,7 +31,7 @@ from qbank.xhtml import NOT_XML
 from . import fragments
 from . import items as ans
 from .context import Context, Line, RawBlank
-from .numeric import parse_numeric
+from .numeric import lookalike_hint, numeric_lookalike, parse_numeric
 from .settings import Settings
 
 
@@ -233,6 +233,12 @@ def _typed_answers(ctx: Context, qtype: str, items: list[ans.Item], settings: Se
             parsed = parse_numeric(value)
             if isinstance(parsed, str):
                 code = "E308" if "negative" in parsed else "E310" if "lower bound" in parsed else "E307"
+                lookalike = numeric_lookalike(value) if code == "E307" else None
+                if lookalike is not None:
+                    ctx.report(code, f"{lookalike.message}, which is not a number qbank reads", first.number,
+                               first.col, hint=lookalike_hint(lookalike, typed=True),
+                               end_col=first.col + len(first.text.rstrip()))
+                    continue
                 ctx.report(code, parsed, first.number, first.col,
                            hint="write `= 3.14`, `= 3.14 ± 0.01`, `= 2 ± 5%` or `= [1.2, 1.3]`")
                 continue
