@@ -58,8 +58,10 @@ def _sections(bank: Bank, views: list[QuestionView]) -> list[dict[str, Any]]:
         group_id = view.q.group
         if not sections or sections[-1]["id"] != group_id:
             group = groups.get(group_id) if group_id else None
+            points = group.points_per_question if group else None
             sections.append({"id": group_id, "title": group.title if group else None,
-                             "pick": group.pick if group else None, "questions": []})
+                             "pick": group.pick if group else None,
+                             "points": format_points(points) if points is not None else None, "questions": []})
         sections[-1]["questions"].append(view.context)
     for section in sections:
         section["count"] = len(section["questions"])
