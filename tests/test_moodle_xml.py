@@ -340,3 +340,61 @@ def test_cli(tmp_path: Path) -> None:
                               "-o", str(out)], capture_output=True, text=True, cwd=tmp_path)
         assert run.returncode == 0, run.stdout + run.stderr
         assert out.read_bytes() == export(load_bank(path))
+
+
+SPACES_BANK = """---
+title: Spaces
+---
+
+## Git {#git}
+
+You type **git** *commit* and then `git` `push`.
+
+```c
+#include <stdio.h>
+int main(void) {
+    return 0;
+}
+```
+
+- (x) **git** *add* before `git` `commit`
+  > Right: **git** *add* stages, `git` `commit` records.
+- ( ) Text with ]]> inside, and a ]]]]> too.
+
+### Explanation
+
+Run **git** *status* and `git` `log`.
+"""
+
+
+def test_spaces_between_inline_elements_survive_moodles_reader(tmp_path: Path) -> None:
+    """Moodle's xmlize drops whitespace-only chunks and hands each entity over as a chunk of
+    its own: escaped HTML arrives as "gitcommit". The export keeps every space (CDATA)."""
+    bank = bank_from(tmp_path, SPACES_BANK)
+    (got,) = [q for q in read_moodle_xml(export(bank)) if q.qtype != "category"]
+    stem = got.questiontext.text
+    assert "<strong>git</strong> <em>commit</em>" in stem and "<code>git</code> <code>push</code>" in stem
+    code = etree.fromstring(f"<div>{stem}</div>", etree.HTMLParser()).xpath("//pre")[0]
+    lines = "".join(code.itertext()).splitlines()
+    assert lines[:3] == ["#include <stdio.h>", "int main(void) {", "    return 0;"]
+    right, wrong = got.answers
+    assert "<strong>git</strong> <em>add</em> before <code>git</code> <code>commit</code>" in right.text
+    assert "<strong>git</strong> <em>add</em> stages, <code>git</code> <code>commit</code>" in right.feedback.text
+    assert "]]&gt; inside, and a ]]]]&gt; too" in wrong.text  # a CDATA end in the text round-trips
+    assert "<strong>git</strong> <em>status</em> and <code>git</code> <code>log</code>" in got.generalfeedback.text
+
+
+@pytest.mark.parametrize(("inner", "moodle_sees"), [
+    ("&lt;b&gt;bold&lt;/b&gt; &lt;i&gt;", "<b>bold</b><i>"),  # each entity a chunk: the lone space is dropped
+    ("&#65; &#66;", "AB"),  # character references too
+    ("<![CDATA[<b>bold</b> <i>x</i>\n  y]]>", "<b>bold</b> <i>x</i>\n  y"),  # one CDATA chunk, kept whole
+    ("<![CDATA[   ]]>", ""),  # a whitespace-only CDATA section is lost as well
+    ("&gt; über", ">über"),  # a space after a reference, before non-ASCII text
+    ("\u00a0&amp;\u00a0", "\u00a0&\u00a0"),  # PHP's trim() keeps a no-break space
+    ("0", "0"),
+])
+def test_the_test_reader_sees_text_as_moodles_xmlize(inner: str, moodle_sees: str) -> None:
+    from moodle_readers import parse_like_moodle
+
+    root = parse_like_moodle(f"<quiz><text>{inner}</text></quiz>".encode())
+    assert (root.find("text").text or "") == moodle_sees

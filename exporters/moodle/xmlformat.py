@@ -10,6 +10,7 @@ questions become cloze questions. Core Moodle has no ordering type, so ordering 
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Sequence
 from urllib.parse import quote
 
@@ -43,6 +44,23 @@ from . import categories, checks, cloze, grades
 from . import text as mtext
 
 PENALTY = "0.3333333"  # Moodle's default penalty for each wrong try (interactive behaviour)
+# Marks where a CDATA section must end and a new one start (qbank's reserved characters, which no
+# text can hold: the reader refuses them, E602), replaced in the serialised document.
+_SPLIT = "\ue001\ue000"
+_HTML_SPECIAL = re.compile("[&<>\"']")
+
+
+def cdata(text: str) -> str | etree.CDATA:
+    """Text as Moodle's own exporter writes it (``xml_escape`` in question/format/xml/format.php).
+
+    Moodle's XML reader drops every character chunk that is only whitespace, and its parser hands
+    each entity reference (``&lt;``) over as a chunk of its own: escaped HTML would lose the space
+    in ``<b>git</b> <i>commit</i>``. Inside CDATA the text is one chunk. A ``]]>`` in the text
+    ends one section and starts the next (``]]]]><![CDATA[>``), as Moodle writes it.
+    """
+    if not _HTML_SPECIAL.search(text):
+        return text
+    return etree.CDATA(text.replace("]]>", "]]" + _SPLIT + ">"))
 
 
 class _Writer:
@@ -69,7 +87,7 @@ class _Writer:
         element = etree.SubElement(parent, tag)
         if fmt is not None:
             element.set("format", fmt)
-        etree.SubElement(element, "text").text = text
+        etree.SubElement(element, "text").text = cdata(text)
         seen: set[str] = set()
         for image in images:
             name = self.assets.add(image)
@@ -291,4 +309,4 @@ class MoodleXmlExporter(Exporter):
             for question in run:
                 writer.question(question)
         data: bytes = etree.tostring(writer.root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-        return data
+        return data.replace(_SPLIT.encode("utf-8"), b"]]><![CDATA[")
