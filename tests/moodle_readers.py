@@ -82,6 +82,7 @@ class Imported:
     incorrectfeedback: Text | None = None
     responsefieldlines: str | None = None
     cloze: list[ClozePart] = field(default_factory=list)
+    ordering: dict[str, object] = field(default_factory=dict)  # qtype_ordering's stored options
 
 
 def clean_question_name(name: str) -> str:
@@ -304,6 +305,50 @@ def _combined(question: etree._Element, result: Imported) -> None:
     result.incorrectfeedback = _with_files(question.find("incorrectfeedback"))
 
 
+_ORDERING_GRADINGS = ("ALL_OR_NOTHING", "ABSOLUTE_POSITION", "RELATIVE_NEXT_EXCLUDE_LAST",
+                      "RELATIVE_NEXT_INCLUDE_LAST", "RELATIVE_ONE_PREVIOUS_AND_NEXT",
+                      "RELATIVE_ALL_PREVIOUS_AND_NEXT", "LONGEST_ORDERED_SUBSET", "LONGEST_CONTIGUOUS_SUBSET",
+                      "RELATIVE_TO_CORRECT")
+
+
+def _ordering(question: etree._Element) -> Imported:
+    """qtype_ordering::import_from_xml and save_question_options (core since Moodle 4.4).
+
+    Every option has a default that is rarely what an author means (6 items drawn at random,
+    relative grading), so what is missing counts; the answers are the items in the correct order
+    (their fractions are ignored), per-item feedback is discarded, and fewer than two items is a
+    notice that ends the import.
+    """
+    result = _headers(question, "ordering")
+    select = "selecttype" if question.find("selecttype") is not None else "logical"
+    count = "selectcount" if question.find("selecttype") is not None else "studentsee"
+    layout = _text(question.find("layouttype"), "VERTICAL").upper()
+    selecttype = _text(question.find(select), "RANDOM").upper()
+    selectcount = _text(question.find(count), "6")
+    grading = _text(question.find("gradingtype"), "RELATIVE").upper()
+    show = _text(question.find("showgrading"), "1").upper()
+    numbering = _text(question.find("numberingstyle"), "1")
+    result.ordering = {
+        "layouttype": "HORIZONTAL" if layout in ("HORIZONTAL", "HORI", "H", "1") else "VERTICAL",
+        "selecttype": {"ALL": "ALL", "EXACT": "ALL", "CONTIGUOUS": "CONTIGUOUS", "CONTIG": "CONTIGUOUS"}.get(
+            selecttype, "RANDOM"),
+        "selectcount": int(selectcount) if selectcount.isdigit() and int(selectcount) >= 2 else 2,
+        "gradingtype": (grading if grading in _ORDERING_GRADINGS else
+                        "ABSOLUTE_POSITION" if grading in ("ABS", "ABSOLUTE") else "RELATIVE_NEXT_EXCLUDE_LAST"),
+        "showgrading": 0 if show in ("HIDE", "FALSE", "NO") else 1,
+        "numberingstyle": numbering if numbering in ("none", "123", "abc", "ABCD", "iii", "IIII") else "none",
+        # Without the element, Moodle makes up two empty hints ("show number correct").
+        "shownumcorrect_given": question.find("shownumcorrect") is not None,
+    }
+    items = [_with_files(element) for element in question.findall("answer")]
+    items = [item for item in items if item.text.strip() or item.text == "0"]
+    if len(items) < 2:
+        raise MoodleImportError("ordering_notenoughanswers: an ordering question needs at least two items")
+    result.answers = [Answer(item.text, 1.0, Text(""), files=item.files) for item in items]
+    _combined(question, result)
+    return result
+
+
 def read_moodle_xml(data: bytes) -> list[Imported]:
     """Every question (category switches included, as ``qtype="category"``) of a Moodle XML file."""
     root = parse_like_moodle(data)
@@ -352,6 +397,8 @@ def read_moodle_xml(data: bytes) -> list[Imported]:
         elif qtype == "description":
             result = _headers(question, qtype)
             result.defaultmark = "0"
+        elif qtype == "ordering":
+            result = _ordering(question)
         else:
             raise MoodleImportError(f"xmltypeunsupported: {qtype}")
         check_fractions(result)

@@ -43,7 +43,7 @@ from support import BANKS, ROOT, load_bank
 QTYPES = {
     "multiple-choice": "multichoice", "multiple-select": "multichoice", "true-false": "truefalse",
     "short-answer": "shortanswer", "numerical": "numerical", "essay": "essay", "matching": "match",
-    "fill-in-blanks": "multianswer", "description": "description",
+    "fill-in-blanks": "multianswer", "description": "description", "ordering": "ordering",
 }
 # Required children per question type (Moodle's reader indexes these, or needs them to keep our values).
 REQUIRED = {
@@ -59,6 +59,9 @@ REQUIRED = {
                  "subquestion/answer/text"],
     "cloze": ["name/text", "questiontext/text", "generalfeedback/text", "idnumber"],
     "description": ["name/text", "questiontext/text", "defaultgrade"],
+    # qtype_ordering's importer defaults each of these to what an author rarely means
+    "ordering": ["name/text", "questiontext/text", "defaultgrade", "layouttype", "selecttype", "selectcount",
+                 "gradingtype", "showgrading", "numberingstyle", "shownumcorrect", "answer/text"],
     "category": ["category/text"],
 }
 
@@ -122,7 +125,14 @@ def compare(bank: Bank, question: Question, got: Imported) -> None:
             assert resolved(Text(answer.text, files=answer.files)) == html_of(choice.text, inline=True)
             assert abs(answer.fraction * 100 - choice.weight) < 0.001
             assert resolved(answer.feedback) == html_of(choice.feedback)
-    if question.type in ("multiple-choice", "multiple-select", "matching"):
+    if question.type == "ordering":
+        options = got.ordering
+        # every item shown, in a scrambled order, scored all or nothing as in every other target
+        assert options["selecttype"] == "ALL" and options["selectcount"] == len(question.items)
+        assert options["gradingtype"] == "ALL_OR_NOTHING" and options["shownumcorrect_given"]
+        assert [resolved(Text(a.text, files=a.files)) for a in got.answers] == [
+            html_of(item.text, inline=True) for item in question.items]
+    if question.type in ("multiple-choice", "multiple-select", "matching", "ordering"):
         assert got.correctfeedback is not None and got.incorrectfeedback is not None
         assert resolved(got.correctfeedback) == html_of(question.correct_feedback)
         assert resolved(got.incorrectfeedback) == html_of(question.incorrect_feedback)
@@ -175,15 +185,15 @@ def test_bank_round_trips(path: Path) -> None:
     assert got, "no question exported"
 
 
-def test_showcase_holds_every_type_but_ordering() -> None:
+def test_showcase_holds_every_type() -> None:
     bank = load_bank(ROOT / "content" / "showcase.md")
     got = round_trip(bank)
     assert {q.qtype for q in got} == set(QTYPES.values())
     result = MoodleXmlExporter().export(bank)
-    left_out = [d for d in result.diagnostics if d.code == "T001"]
-    assert len(left_out) == 1 and "ordering" in left_out[0].message and "qti21" in (left_out[0].hint or "")
-    ordering = next(q for q in bank.questions if q.type == "ordering")
-    assert left_out[0].line == ordering.pos.line
+    assert not [d for d in result.diagnostics if d.code == "T001"]
+    # ordering is core Moodle since 4.4 only: the export says so once
+    (note,) = [d for d in result.diagnostics if d.code == "T004" and "ordering" in d.message]
+    assert "4.4" in note.message and note.line == next(q for q in bank.questions if q.type == "ordering").pos.line
 
 
 def test_showcase_specifics() -> None:
