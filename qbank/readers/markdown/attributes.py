@@ -27,6 +27,7 @@ class Heading:
     explicit_id: str | None = None
     attributes: dict[str, str] = field(default_factory=dict)
     columns: dict[str, int] = field(default_factory=dict)  # key -> 1-based column of the attribute
+    classes: set[str] = field(default_factory=set)
 
 
 def _tokens(text: str) -> tuple[list[tuple[int, str]], int | None]:
@@ -64,8 +65,9 @@ def _merge_yaml_style(tokens: list[tuple[int, str]]) -> list[tuple[int, str, str
 
 
 def parse_heading(ctx: Context, line: Line, text: str, keys: tuple[str, ...], code: str = "E204",
-                  offset: int = 0) -> Heading:
-    """Split ``Title {#id key=value}``; unknown keys and unreadable attributes are reported as ``code``.
+                  classes: tuple[str, ...] = (), offset: int = 0) -> Heading:
+    """Split ``Title {#id .class key=value}``; unknown keys or classes and unreadable attributes
+    are reported as ``code``. ``classes``: the ``.class`` names this kind of heading takes.
 
     ``text`` is the heading after its ``#`` marker, which starts ``offset`` characters into the line.
     """
@@ -102,6 +104,13 @@ def parse_heading(ctx: Context, line: Line, text: str, keys: tuple[str, ...], co
         value_token = parts[0] if parts else token
         if value_token.startswith("#"):
             heading.explicit_id = value_token[1:]
+        elif value_token.startswith(".") and "=" not in value_token:
+            if value_token[1:] in classes:
+                heading.classes.add(value_token[1:])
+            else:
+                ctx.report(code, f"unknown class `{value_token}`", line.number, col,
+                           hint=f"this heading takes {', '.join('.' + c for c in classes)}" if classes
+                           else "write attributes as `key=value`, and the id as `#id`", end_col=col + len(token))
         elif "=" in value_token:
             key, value = value_token.split("=", 1)
             key = key.strip().lower()
