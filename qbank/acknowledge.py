@@ -2,8 +2,9 @@
 
 Three places can acknowledge a warning, most specific first:
 
-1. the source: ``allow="T004@canvas: reason"`` on a question heading (that question only) or
-   ``allow:`` in the front matter (the whole bank) — :class:`qbank.models.Allowance`;
+1. the source: ``allow="T004@canvas: reason"`` on a question heading (that question's
+   diagnostics), on a group heading (the group heading's own), or ``allow:`` in the front
+   matter (the bank's own: those about no single question) — :class:`qbank.models.Allowance`;
 2. the command line: ``--ignore CODES`` (added to the configuration's) and ``--select CODES``
    (instead of the configuration's);
 3. the configuration (:mod:`qbank.config`): ``select``, ``ignore``, ``per-target-ignores``,
@@ -17,6 +18,7 @@ every check that could have raised it has run.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
@@ -32,6 +34,9 @@ ALLOW_HINT = ('write e.g. allow="T004@canvas: Canvas shows the formula as text" 
               'several entries are separated by `;`)')
 
 
+_ENTRY = re.compile(r";\s*(?=[A-Z]{1,8}[0-9]{3}\b)")
+
+
 @cache
 def _installed_targets() -> frozenset[str]:
     from qbank import registry
@@ -43,12 +48,14 @@ def parse_allow(text: str) -> tuple[list[tuple[str, str | None, str | None]], li
     """``"T004@canvas T002@gift: reason; W101: another"`` → its (code, target, reason) triples,
     and the problems (message, hint) of the specs that cannot acknowledge anything.
 
-    Entries are separated by `;`, each its codes then an optional `: reason`. Only exact warning
+    Entries are separated by `;` (before the next entry's first code), each its codes then an
+    optional `: reason`. Only exact warning
     codes are allowed in the source (no prefixes): each acknowledgement names the loss it accepts.
     """
     found: list[tuple[str, str | None, str | None]] = []
     problems: list[tuple[str, str]] = []
-    for entry in text.split(";"):
+    # A `;` starts a new entry only before a code: a reason may hold `;` of its own.
+    for entry in _ENTRY.split(text):
         codes_part, _, reason = entry.partition(":")
         for spec in cfg.parse_codes(codes_part):
             why = cfg.rule_problem(spec, exact=True)
@@ -97,11 +104,18 @@ def _allowed_by(d: dg.Diagnostic, allowances: Sequence[Allowance]) -> Allowance 
             continue
         if allowance.question is not None and allowance.question != d.question:
             continue
-        if allowance.group is not None and (d.question is not None or d.line != allowance.pos.line):
+        if allowance.question is None and d.question is not None:
+            continue  # the front matter's and a group's: what is about no single question
+        if allowance.group is not None and d.line != allowance.pos.line:
             continue
-        if best is None or (allowance.question is not None and best.question is None):
+        if best is None or _rank(allowance) > _rank(best):
             best = allowance
     return best
+
+
+def _rank(allowance: Allowance) -> int:
+    """The most specific acknowledgement wins: a question's, then a group heading's, then the bank's."""
+    return 2 if allowance.question is not None else 1 if allowance.group is not None else 0
 
 
 def _acknowledgement(d: dg.Diagnostic, allowances: Sequence[Allowance], pol: Policy,
@@ -127,7 +141,7 @@ def _acknowledgement(d: dg.Diagnostic, allowances: Sequence[Allowance], pol: Pol
 def apply(found: Iterable[dg.Diagnostic], allowances: Mapping[str, Sequence[Allowance]], pol: Policy, *,
           ran: Iterable[str] = (), every_target: bool = False) -> list[dg.Diagnostic]:
     """``found`` with every acknowledged warning marked, the configurations' own problems
-    (E904) and the source's unused ``allow=`` (W110) added.
+    (E905) and the source's unused ``allow=`` (W110) added.
 
     ``ran``: the targets whose checks produced ``found``; ``every_target``: whether they are all
     the installed ones (only then can an ``allow=`` of a T code for any target be unused).

@@ -12,7 +12,7 @@ level) or a ``pyproject.toml`` with a ``[tool.qbank]`` table gives the configura
 
 A code may name one target, ``"T004@canvas"``. Globs are relative to the configuration's
 folder; one without ``/`` matches the bank's file name. Only warnings can be acknowledged:
-naming an error code is itself an error (E904), because an export with that error would grade
+naming an error code is itself an error (E905), because an export with that error would grade
 wrongly or lose content.
 """
 
@@ -115,18 +115,18 @@ def _line_of(lines: list[str], needle: str, start: int = 0) -> int:
 
 def load(path: Path) -> Config | None:
     """The configuration in ``path`` (a qbank.toml or pyproject.toml); None for a pyproject.toml
-    without ``[tool.qbank]``. Problems in it are reported as E904 at their line."""
+    without ``[tool.qbank]``. Problems in it are reported as E905 at their line."""
     shown = str(path)
     try:
         text = path.read_text(encoding="utf-8")
         data = tomllib.loads(text)
     except (OSError, UnicodeDecodeError) as exc:
-        return Config(path, problems=(dg.make("E904", f"cannot read the configuration: {exc}", shown, 1,
+        return Config(path, problems=(dg.make("E905", f"cannot read the configuration: {exc}", shown, 1,
                                               hint="check the file's permissions and encoding (UTF-8)"),))
     except tomllib.TOMLDecodeError as exc:
         where = re.search(r"line (\d+), column (\d+)", str(exc))
         line, col = (int(where.group(1)), int(where.group(2))) if where else (1, 1)
-        return Config(path, problems=(dg.make("E904", f"configuration is not valid TOML: {exc}", shown, line, col,
+        return Config(path, problems=(dg.make("E905", f"configuration is not valid TOML: {exc}", shown, line, col,
                                               hint="see https://toml.io for the syntax"),))
     lines = text.splitlines()
     start = 0
@@ -146,7 +146,7 @@ def _parse(path: Path, table: Any, lines: list[str], start: int) -> Config:
     base = path.parent
 
     def problem(message: str, needle: str, hint: str) -> None:
-        problems.append(dg.make("E904", message, shown, _line_of(lines, needle, start), 1, hint=hint))
+        problems.append(dg.make("E905", message, shown, _line_of(lines, needle, start), 1, hint=hint))
 
     def rules(value: Any, key: str, *, target: str | None = None, files: str | None = None) -> list[Rule]:
         if isinstance(value, str):

@@ -136,7 +136,12 @@ class Exporter(ABC):
             # What a question's check finds is about that question (its `allow=` can acknowledge it).
             found.extend(d if d.question is not None else replace(d, question=question.id)
                          for d in self.check_question(bank, question))
-        found.extend(self.check_bank(bank))
+        # A bank-wide check may still speak of one question: at its heading, its id first (the
+        # targets' convention, "`q`: ..."). That diagnostic is about the question too.
+        headed = {q.pos.line: q.id for q in bank.questions}
+        for d in self.check_bank(bank):
+            qid = headed.get(d.line) if d.question is None else None
+            found.append(replace(d, question=qid) if qid and d.message.startswith(f"`{qid}`") else d)
         return found
 
     def export(self, bank: Bank) -> ExportResult:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pytest
 
+from qbank.cli import main
 from qbank.codes import CODES
 from qbank.lint import lint_across, lint_file
 
@@ -32,6 +34,7 @@ CASES: dict[str, tuple[str | bytes, int, int | None]] = {
     "E207": (FRONT + "## Empty {#e type=essay}\n\n### Explanation\n\nx\n", 5, 1),
     "E208": (FRONT + "# Pool {pick=none}\n\n" + GOOD_MC, 5, 9),
     "E211": (FRONT + "# Pool {pick=3}\n\n" + GOOD_MC, 5, 1),
+    "E213": (FRONT + "##Q {#q}\n\nPick.\n\n- (x) a\n- ( ) b\n", 5, 1),
     "E212": (FRONT + "# Pool {points=2}\n\n" + GOOD_MC.replace("{#q}", "{#q points=3}"), 7, 10),
     "E209": (FRONT + "## Q\n\nRun:\n\n```sh\nls\n\n- (x) a\n- ( ) b\n", 9, 1),
     "E301": (FRONT + "## Q {type=numerical}\n\nPick.\n\n- (x) a\n- ( ) b\n", 5, 1),
@@ -54,6 +57,7 @@ CASES: dict[str, tuple[str | bytes, int, int | None]] = {
     "E318": (FRONT + "## Q\n\nPick.\n\n- (x) a\n- [✓] b\n", 10, 3),
     "E319": (FRONT + "## Q {type=true-false}\n\nPick.\n\n- (x) Yes\n- ( ) No\n", 5, 1),
     "E321": (FRONT + GOOD_MC.replace("{#q}", "{#q time=soon}"), 5, 10),
+    "E322": (FRONT + "## Q {#q}\n\nWhich is the identity?\n\n- $I$ => identity\n- $0$ => zero\n", 9, 3),
     "E401": (FRONT + "## Q\n\n![a plot](missing.svg)\n\n- (x) a\n- ( ) b\n", 7, 11),
     "E402": (FRONT + "## Q\n\n![](ok.svg)\n\n- (x) a\n- ( ) b\n", 7, 5),
     "E403": (FRONT + "## Q\n\n![plot](../../etc/passwd)\n\n- (x) a\n- ( ) b\n", 7, 9),
@@ -62,16 +66,30 @@ CASES: dict[str, tuple[str | bytes, int, int | None]] = {
     "E501": (FRONT + "## Q\n\nWhat is $\\frac{a}$?\n\n- (x) a\n- ( ) b\n", 7, 10),
     "E502": (FRONT + "## Q\n\nWhat is $x^2 here?\n\n- (x) a\n- ( ) b\n", 7, 9),
     "E503": (FRONT + "## Q\n\nWhat is $$ $$?\n\n- (x) a\n- ( ) b\n", 7, 11),
+    "E504": (FRONT + "## Q\n\nThe space is $\\mathbb{R}^{[[5]]}$.\n", 7, 27),
     "E601": (FRONT + "## Q\n\nBell \x07 here.\n\n- (x) a\n- ( ) b\n", 7, 1),
     "E602": (FRONT + "## Q\n\nPick.\n\n- (x) a \ue000M0\ue001\n- ( ) b\n", 9, 1),
     "W101": (FRONT + "## Q\n\nPick.\n\n- (x) a\n- ( ) b\n", 5, 1),
     "W102": (FRONT + "## Q\n\nPick.\n\n- (x) a\n- ( ) None of the above\n", 10, 1),
     "W104": (FRONT + "## Q\n\nClick <script>alert(1)</script> me.\n\n- (x) a\n- ( ) b\n", 7, 1),
     "W105": (FRONT + "## Q\n\nPick.\n\n- [x] a\n- [x] b\n", 5, 1),
+    "W106": (FRONT + "## Intro {#i type=description points=2}\n\nRead this.\n", 5, 31),
+    "W107": (FRONT + GOOD_MC.replace("Pick.", "What is $ \\operatorname{tr} I_3 $?"), 7, 9),
+    "W108": (FRONT + GOOD_MC.replace("Pick.", "It costs $5 and $10 per seat; the answer is $x$."), 7, 10),
+    "W109": (FRONT + "## Q\n\nPick.\n\n- (x) # comment\n- ( ) b\n\n### Explanation\n\nx\n", 9, 7),
 }
 # Codes raised by other stages, each tested where that stage is: exporters (T...), the CLI
 # (E9..), and conditions that need special files (unreadable, oversized) or several banks (E210).
 ELSEWHERE = {"E003", "E005", "E210", "E405", "E901", "E902", "E903", "T001", "T002", "T003", "T004", "T005"}
+
+
+# Codes only a command gives (they judge acknowledgements and configuration, which apply to
+# everything a run found): code -> (bank text, other files, the file reported, line, column).
+COMMAND_CASES: dict[str, tuple[str, dict[str, str], str, int, int]] = {
+    "W110": (FRONT + GOOD_MC.replace("{#q}", '{#q allow="W101: no explanation yet"}'), {}, "bank.md", 5, 10),
+    "E905": (FRONT + GOOD_MC, {"qbank.toml": 'ignore = ["W101"]\nper-file-ignores = { "*.md" = ["E307"] }\n'},
+             "qbank.toml", 2, 1),
+}
 
 
 def write_bank(tmp_path: Path, text: str | bytes) -> Path:
@@ -84,7 +102,20 @@ def write_bank(tmp_path: Path, text: str | bytes) -> Path:
 
 
 def test_every_code_has_a_failing_example() -> None:
-    assert set(CODES) - set(CASES) - ELSEWHERE == set()
+    assert set(CODES) - set(CASES) - set(COMMAND_CASES) - ELSEWHERE == set()
+
+
+@pytest.mark.parametrize("code", sorted(COMMAND_CASES))
+def test_command_reports_code_at_position(tmp_path: Path, code: str, capsys: pytest.CaptureFixture[str]) -> None:
+    text, files, reported, line, col = COMMAND_CASES[code]
+    bank = write_bank(tmp_path, text)
+    for name, content in files.items():
+        (tmp_path / name).write_text(content)
+    main(["lint", "--format", "json", str(bank)])
+    found = [d for d in json.loads(capsys.readouterr().out) if d["code"] == code]
+    assert found, code
+    assert Path(found[0]["file"]).name == reported and (found[0]["line"], found[0]["col"]) == (line, col), found
+    assert found[0]["message"] and found[0]["hint"]
 
 
 @pytest.mark.parametrize("code", sorted(CASES))

@@ -25,12 +25,13 @@ class Group(Frozen):
 
 
 class Allowance(Frozen):
-    """A warning the author acknowledged in the source (``allow=`` on a question heading, or
-    ``allow:`` in the front matter for the whole bank): it is not reported, but still listed."""
+    """A warning the author acknowledged in the source: ``allow=`` on a question heading (for that
+    question's diagnostics), on a group heading (the heading's own), or ``allow:`` in the front
+    matter (the bank's own: diagnostics about no single question). It is not reported, but listed."""
 
     code: str  # one warning code, e.g. "T004"
     target: str | None = None  # only this target's diagnostic ("T004@canvas")
-    question: str | None = None  # only this question's (None: the whole bank)
+    question: str | None = None  # this question's diagnostics (None: those about no question)
     group: str | None = None  # only this group heading's own (a group's ``allow=``)
     reason: str | None = None
     pos: Pos  # where it is written

@@ -46,7 +46,7 @@ class FrontMatter(BaseModel):
         "penalty", description="Multiple-select scoring: 'penalty' (wrong ticks cost) or 'no-penalty'")
     allowed_attempts: int = Field(1, ge=-1, description="Attempts an LMS allows (-1: unlimited)")
     allow: str | list[str] | dict[str, str | None] | None = Field(
-        None, description="Warnings acknowledged for the whole bank, each with its reason: "
+        None, description="Warnings about the bank itself (no single question) acknowledged, with reasons: "
                           "{'T002@gift': 'GIFT has no bank description'} or ['T002@gift: ...']")
 
 
@@ -151,18 +151,20 @@ def _allow(file: str, block: list[str], value: str | list[str] | dict[str, str |
            result: FrontMatterResult) -> None:
     """``allow:`` as a string, a list of strings or a mapping of codes to reasons."""
     key_index, key_col = _key_line(block, "allow")
-    entries: list[str] = []
+    entries: list[tuple[str, str | None]] = []  # (codes, reason): a reason is never split
     if isinstance(value, str):
-        entries = [value]
+        entries = [(value, None)]
     elif isinstance(value, list):
-        entries = value
+        entries = [(entry, None) for entry in value]
     else:
-        entries = [f"{codes}: {reason or ''}" for codes, reason in value.items()]
-    for entry in entries:
+        entries = [(codes, reason) for codes, reason in value.items()]
+    for entry, given in entries:
         codes = entry.partition(":")[0].strip()
         index = next((k for k in range(key_index, len(block)) if codes and codes in block[k]), key_index)
         col = block[index].find(codes) + 1 if codes and codes in block[index] else key_col
-        specs, problems = acknowledge.parse_allow(entry)
+        specs, problems = acknowledge.parse_allow(entry if given is None else codes.replace(";", " "))
+        if given is not None:
+            specs = [(code, target, given.strip() or None) for code, target, _ in specs]
         for message, hint in problems:
             result.diagnostics.append(dg.make("E104", f"front-matter `allow`: {message}", file, index + 2, col,
                                               hint=hint))
