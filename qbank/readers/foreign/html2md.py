@@ -53,6 +53,11 @@ def _escape_text(text: str) -> str:
     return text.replace("\ue000", "").replace("\ue001", "").replace("\ue002", "").replace("\ue003", "")
 
 
+def _spaces(text: str) -> str:
+    """HTML white space as Markdown keeps it: a run with a line break is one line break, others a space."""
+    return re.sub(r"[ \t\r\n]+", lambda m: "\n" if "\n" in m.group() else " ", text)
+
+
 def _protect_start(line: str) -> str:
     """A line of a paragraph that must not read as a heading, list item, quote or answer option."""
     match = _LINE_START.match(line)
@@ -80,16 +85,15 @@ class _Converter:
             return ""
         if pre:
             return text
-        text = re.sub(r"[ \t\r\n]+", " ", text)
         parts: list[str] = []
         last = 0
         for match in _MATH.finditer(text):
-            parts.append(_escape_text(text[last:match.start()]))
+            parts.append(_escape_text(_spaces(text[last:match.start()])))
             inline, block, dollars = match.groups()
             latex = inline if inline is not None else (block if block is not None else dollars)
             parts.append(self.math(latex, display=inline is None))
             last = match.end()
-        parts.append(_escape_text(text[last:]))
+        parts.append(_escape_text(_spaces(text[last:])))
         return "".join(parts)
 
     @staticmethod
@@ -198,9 +202,8 @@ class _Converter:
         text = self.inline(element).strip()
         if not text:
             return ""
-        lines = text.split("<br />")
-        return "<br />\n".join(_protect_start(line.strip()) if k == 0 or line.strip() else line.strip()
-                               for k, line in enumerate(lines))
+        lines = [line.strip(" ") for line in text.replace("<br />\n", "<br />").replace("<br />", "<br />\n").split("\n")]
+        return "\n".join(_protect_start(line) for line in lines if line)
 
     def block(self, element: etree._Element) -> list[str]:
         tag = element.tag
@@ -243,7 +246,7 @@ class _Converter:
         return "\n".join(lines)
 
     def code(self, element: etree._Element) -> str:
-        target = render.sanitize(etree.tostring(element, encoding="unicode", method="xml", with_tail=False))
+        target = render.sanitize(etree.tostring(element, encoding="unicode", method="html", with_tail=False))
         pre = element if element.tag == "pre" else element[0]
         code = pre.text_content().lstrip("\n") if pre.tag == "pre" else ""
         if code.endswith("\n"):
