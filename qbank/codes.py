@@ -82,6 +82,9 @@ CODES: dict[str, Code] = {
     # text content
     "E601": Code("error", "character that XML cannot carry"),
     "E602": Code("error", "character reserved by qbank"),
+    # foreign files (qbank import / convert)
+    "E701": Code("error", "foreign file cannot be parsed"),
+    "E702": Code("error", "foreign file refused as unsafe"),
     # warnings
     "W101": Code("warning", "question has no explanation"),
     "W102": Code("warning", "'all/none of the above' option"),
@@ -92,16 +95,21 @@ CODES: dict[str, Code] = {
     "W108": Code("warning", "stray `$`: a formula that swallows text, or a `$` left beside formulas"),
     "W109": Code("warning", "Markdown heading inside a question's text"),
     "W110": Code("warning", "acknowledgement that nothing needs any more"),
+    "W701": Code("warning", "imported content the model cannot hold; dropped"),
+    "W702": Code("warning", "imported question of a type qbank cannot hold; left out"),
+    "W703": Code("warning", "imported content kept in a lesser form"),
     # target checks (raised by exporters, reported like lint)
     "T001": Code("warning", "question type not supported by this target; left out"),
     "T002": Code("warning", "setting the target cannot hold; ignored"),
     "T003": Code("error", "weight the target cannot represent"),
     "T004": Code("warning", "content the target renders differently"),
     "T005": Code("error", "content the target cannot carry"),
+    "T006": Code("warning", "content the target's import is reported to lose (unverified)"),
     # output
     "E901": Code("error", "cannot write output"),
     "E902": Code("error", "unknown target"),
     "E903": Code("error", "invalid exporter option"),
+    "E904": Code("error", "input format not recognised"),
     "E905": Code("error", "invalid qbank configuration"),
 }
 

@@ -57,6 +57,9 @@ class Exporter(ABC):
     alternatives: ClassVar[dict[str, str]] = {}
     # The target's own diagnostic codes, beside qbank's T001–T005: {"MYLMS001": Code("warning", "...")}.
     codes: ClassVar[dict[str, Code]] = {}
+    # The model's import-era fields (:data:`qbank.extensions.EXTENSIONS`) this target writes;
+    # a question using any other one is exported without it, with a T002 warning.
+    holds: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, options: Mapping[str, str] | None = None, /, *, renderer: Renderer | None = None,
                  **settings: str) -> None:
@@ -135,7 +138,7 @@ class Exporter(ABC):
         for question in kept:
             # What a question's check finds is about that question (its `allow=` can acknowledge it).
             found.extend(d if d.question is not None else replace(d, question=question.id)
-                         for d in self.check_question(bank, question))
+                         for d in [*self.check_question(bank, question), *self._unheld(bank, question)])
         # A bank-wide check may still speak of one question: at its heading, its id first (the
         # targets' convention, "`q`: ..."). That diagnostic is about the question too.
         headed = {q.pos.line: q.id for q in bank.questions}
@@ -143,6 +146,14 @@ class Exporter(ABC):
             qid = headed.get(d.line) if d.question is None else None
             found.append(replace(d, question=qid) if qid and d.message.startswith(f"`{qid}`") else d)
         return found
+
+    def _unheld(self, bank: Bank, question: Question) -> list[dg.Diagnostic]:
+        from qbank.extensions import EXTENSIONS, extensions_of
+
+        return [self.diagnostic("T002", f"`{question.id}`: {self.name} has no place for {EXTENSIONS[name]}; "
+                                "it is left out", bank, pos.line, pos.col,
+                                hint="export to moodle-xml to keep it, or remove it from the question")
+                for name, pos in extensions_of(question) if name not in self.holds]
 
     def export(self, bank: Bank) -> ExportResult:
         kept, left_out = self.supported(bank)
