@@ -45,6 +45,7 @@ CODES: dict[str, Code] = {
     "E211": Code("error", "group picks more questions than it holds"),
     "E212": Code("error", "question's points differ from its group's points"),
     "E213": Code("error", "heading marker without a space after it (`##Title`)"),
+    "E214": Code("error", "section heading with the wrong number of `#`"),
     # types and answers
     "E301": Code("error", "question syntax does not match its type"),
     "E302": Code("error", "multiple choice needs exactly one correct answer"),

@@ -1,9 +1,12 @@
-"""The malformed-input corpus: every realistic mistake gives a positioned error, never a traceback.
+"""The malformed-input corpus: every realistic mistake gives a positioned diagnostic, never a traceback.
 
-``tests/corpus/`` holds one bank per mistake (``*.md``) and one folder per mistake that needs
-several banks; ``tests/corpus/expected.json`` names, for each, the codes it must raise and the
-line (and column, when it is exact) of the first diagnostic with the first code. Images the
-banks refer to are in ``tests/corpus/files/``. Inputs larger than 100 kB are generated here
+``tests/corpus/`` has one folder per class of mistake (``encoding/``, ``front-matter/``,
+``lookalike-numbers/``...; ``tests/corpus/README.md`` says what each covers). A folder holds one
+bank per mistake (``*.md``), one sub-folder per mistake that needs several banks, and an
+``expected.json`` naming, for each, the codes it must raise and the line and column of the first
+diagnostic with the first code (``col`` null when it is not exact). An entry with ``"severity":
+"warning"`` is a mistake that only warns: the tests run it with ``--strict``. Images the banks
+refer to are in ``tests/corpus/images/files/``. Inputs larger than 100 kB are generated here
 instead of being committed.
 """
 
@@ -23,13 +26,19 @@ from qbank.cli import main
 from qbank.lint import lint_file
 
 CORPUS = Path(__file__).resolve().parent / "corpus"
-EXPECTED: dict[str, dict[str, Any]] = json.loads((CORPUS / "expected.json").read_text(encoding="utf-8"))
+CLASSES = sorted(p.name for p in CORPUS.iterdir() if p.is_dir())
+EXPECTED: dict[str, dict[str, Any]] = {
+    f"{cls}/{name}": entry
+    for cls in CLASSES
+    for name, entry in json.loads((CORPUS / cls / "expected.json").read_text(encoding="utf-8")).items()
+}
 SINGLE = sorted(name for name in EXPECTED if not name.endswith("/"))
 FOLDERS = sorted(name for name in EXPECTED if name.endswith("/"))
 # Banks run through a real `qbank` process (the rest run in-process, which is much faster).
-SUBPROCESS_SAMPLE = ["binary-junk.md", "utf16-encoded.md", "bom-stray-dollar.md", "crlf-mixed-markers.md",
-                     "fm-alias-bomb.md", "svg-external-entity.md", "unclosed-code-fence.md", "points-nan.md",
-                     "duplicate-id-across-files/"]
+SUBPROCESS_SAMPLE = ["encoding/binary-junk.md", "encoding/utf16-encoded.md", "encoding/bom-stray-dollar.md",
+                     "encoding/crlf-mixed-markers.md", "front-matter/fm-alias-bomb.md", "images/svg-external-entity.md",
+                     "structure/unclosed-code-fence.md", "attributes/points-nan.md",
+                     "structure/duplicate-id-across-files/", "lookalike-numbers/decimal-comma-untyped.md"]
 FRONT = "---\ntitle: Generated\n---\n\n"
 
 
@@ -38,12 +47,17 @@ def reported_file(name: str) -> Path:
     return CORPUS / name / entry["file"] if name.endswith("/") else CORPUS / name
 
 
+def warns(name: str) -> list[str]:
+    """``--strict`` for a mistake that only warns (it then fails like an error)."""
+    return ["--strict"] if EXPECTED[name].get("severity") == "warning" else []
+
+
 def check_position(found: list[dict[str, Any]], name: str) -> None:
     """The expected codes are all there, every diagnostic has a file and a line, one is where expected."""
     entry = EXPECTED[name]
     codes = {d["code"] for d in found}
     assert set(entry["codes"]) <= codes, (name, entry["codes"], found)
-    assert any(d["severity"] == "error" for d in found), (name, found)
+    assert any(d["severity"] == entry.get("severity", "error") for d in found), (name, found)
     for d in found:
         assert d["line"] >= 1 and d["col"] >= 1 and Path(d["file"]).name, (name, d)
     matching = [d for d in found if d["code"] == entry["codes"][0]]
@@ -54,10 +68,18 @@ def check_position(found: list[dict[str, Any]], name: str) -> None:
 
 
 def test_corpus_is_complete() -> None:
-    on_disk = {p.name for p in CORPUS.glob("*.md")}
-    on_disk |= {f"{p.name}/" for p in CORPUS.iterdir() if p.is_dir() and p.name != "files"}
+    """Every bank in a class folder has its expectations, and nothing lies outside the classes."""
+    on_disk = set()
+    for cls in CLASSES:
+        folder = CORPUS / cls
+        assert (folder / "expected.json").is_file(), cls
+        on_disk |= {f"{cls}/{p.name}" for p in folder.glob("*.md")}
+        on_disk |= {f"{cls}/{p.name}/" for p in folder.iterdir() if p.is_dir() and p.name != "files"}
     assert on_disk == set(EXPECTED), on_disk ^ set(EXPECTED)
-    assert len(SINGLE) + len(FOLDERS) >= 100
+    assert {p.name for p in CORPUS.glob("*.md")} == {"README.md"}, "every bank belongs to a class folder"
+    readme = (CORPUS / "README.md").read_text(encoding="utf-8")
+    assert all(f"`{cls}/`" in readme for cls in CLASSES), "README.md says what each class covers"
+    assert len(SINGLE) + len(FOLDERS) >= 180
     assert all(entry["mistake"] for entry in EXPECTED.values())
     # The repository stays small: big inputs are generated by the tests below.
     assert all(p.stat().st_size <= 100_000 for p in CORPUS.rglob("*") if p.is_file())
@@ -73,17 +95,21 @@ def test_lint_file_reports_the_mistake(name: str) -> None:
 
 @pytest.mark.parametrize("name", SINGLE + FOLDERS)
 def test_cli_reports_the_mistake(name: str, capsys: pytest.CaptureFixture[str]) -> None:
-    code = main(["lint", "--format", "json", str(CORPUS / name)])
+    code = main(["lint", "--format", "json", *warns(name), str(CORPUS / name)])
     out, err = capsys.readouterr()
     assert code == 1, (name, out, err)
     assert "Traceback" not in out + err
-    check_position(json.loads(out), name)
+    found = json.loads(out)
+    if warns(name):  # --strict made the warnings errors: check them as the warnings they are
+        found = [{**d, "severity": "warning"} if d["severity"] == "error" and d["code"].startswith("W") else d
+                 for d in found]
+    check_position(found, name)
 
 
 @pytest.mark.parametrize("name", SINGLE)
 def test_export_refuses_the_mistake(name: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
     output = tmp_path / "out.xml"
-    code = main(["export", str(CORPUS / name), "--to", "moodle-xml", "-o", str(output)])
+    code = main(["export", str(CORPUS / name), "--to", "moodle-xml", *warns(name), "-o", str(output)])
     out, err = capsys.readouterr()
     assert code == 1 and not output.exists(), (name, out, err)
     assert "Traceback" not in out + err and f"error[{EXPECTED[name]['codes'][0]}]" in err
@@ -102,7 +128,7 @@ def test_qbank_process_reports_the_mistake(name: str) -> None:
 
 def test_one_run_over_the_whole_corpus_reports_every_file() -> None:
     """A CI job lints a folder: one bad bank never hides the problems of the next."""
-    result = subprocess.run([sys.executable, "-m", "qbank", "lint", "--format", "json", str(CORPUS)],
+    result = subprocess.run([sys.executable, "-m", "qbank", "lint", "--strict", "--format", "json", str(CORPUS)],
                             capture_output=True, text=True, timeout=300)
     assert result.returncode == 1 and "Traceback" not in result.stderr
     reported = {Path(d["file"]).resolve() for d in json.loads(result.stdout) if d["severity"] == "error"}

@@ -35,6 +35,7 @@ CASES: dict[str, tuple[str | bytes, int, int | None]] = {
     "E208": (FRONT + "# Pool {pick=none}\n\n" + GOOD_MC, 5, 9),
     "E211": (FRONT + "# Pool {pick=3}\n\n" + GOOD_MC, 5, 1),
     "E213": (FRONT + "##Q {#q}\n\nPick.\n\n- (x) a\n- ( ) b\n", 5, 1),
+    "E214": (FRONT + GOOD_MC.replace("### Explanation", "## Explanation"), 12, 1),
     "E212": (FRONT + "# Pool {points=2}\n\n" + GOOD_MC.replace("{#q}", "{#q points=3}"), 7, 10),
     "E209": (FRONT + "## Q\n\nRun:\n\n```sh\nls\n\n- (x) a\n- ( ) b\n", 9, 1),
     "E301": (FRONT + "## Q {type=numerical}\n\nPick.\n\n- (x) a\n- ( ) b\n", 5, 1),

@@ -84,6 +84,7 @@ def parse_heading(ctx: Context, line: Line, text: str, keys: tuple[str, ...], co
         ctx.report(code, "attributes cannot be read: a quote is never closed", line.number, inner_start + unclosed,
                    hint='close the quote: {tags="a b"}')
         return heading
+    curly_reported = False
     for start, token, written in _merge_yaml_style(tokens):
         col = inner_start + start
         if written is not None:
@@ -91,9 +92,11 @@ def parse_heading(ctx: Context, line: Line, text: str, keys: tuple[str, ...], co
                        hint=f"write `{token}` (`key=value`, no `:` and no spaces around `=`)",
                        end_col=col + len(written))
         if _CURLY.search(token):
-            ctx.report(code, f"`{token}` has typographic quotes, which are not quotes here", line.number, col,
-                       hint='write straight quotes: {tags="a b"} (word processors replace them)',
-                       end_col=col + len(token))
+            if not curly_reported:  # one mistake (a word processor's quotes), one error
+                ctx.report(code, f"`{token}` has typographic quotes, which are not quotes here", line.number, col,
+                           hint='write straight quotes: {tags="a b"} (word processors replace them)',
+                           end_col=col + len(token))
+            curly_reported = True
             continue
         try:
             parts = shlex.split(token)

@@ -33,6 +33,9 @@ LOOKALIKE = re.compile(r"^[\[(（［【]\s*[^\s\])）］】]{0,2}\s*[\])）］�
 # A marker with no space after it (`(x)yes`, `=5`): Markdown text, not an option.
 GLUED = re.compile(r"^(\([xX ]\)|\[[xX ]\]|=)(?=[^\s=>])")
 WEIGHT = re.compile(r"\s*\{\s*weight\s*=\s*([^}]*)\}\s*$")
+# What a weight looks like when mistyped: `{50}`, `{50%}`, `{weight:50}`, `{weigth=50}`, `{w=50}`.
+WEIGHTISH = re.compile(r"\{\s*(?:(w|wt|wgt|weight|weigth|wieght|weigh|weights|points)\s*[=:]\s*)?([-+−]?\d+(?:\.\d+)?\s*%?)"
+                       r"\s*\}\s*$", re.I)
 
 
 @dataclass
@@ -112,10 +115,12 @@ def _classify(ctx: Context, line: Line, rest: Line) -> Item:
             item = Item(line, kind, marked)
             body = Line(rest.number, rest.col + match.end(), text[match.end():])
             _take_weight(item, body)
+            _mistyped_weight(ctx, item)
             return item
     if PAIR.search(text):
         item = Item(line, "pair", False)
         _take_weight(item, rest)
+        _mistyped_weight(ctx, item)
         return item
     item = Item(line, "plain", False)
     glued = GLUED.match(text)
@@ -127,7 +132,7 @@ def _classify(ctx: Context, line: Line, rest: Line) -> Item:
         item.bad_marker = True
     elif glued:
         marker = glued.group(1)
-        word = text.split()[0]
+        word = marker + text[len(marker):].split()[0]
         ctx.report("E318", f"`{word}`: a space is missing after `{marker}`, so it is not read as an answer",
                    rest.number, rest.col, hint=f"write `- {marker} {text[len(marker):].strip()}`",
                    end_col=rest.col + len(word))
@@ -143,6 +148,21 @@ def _take_weight(item: Item, body: Line) -> None:
         item.weight_col = body.col + match.start() + match.group(0).index("{")
         body = Line(body.number, body.col, body.text[:match.start()])
     item.text_lines.append(body)
+
+
+def _mistyped_weight(ctx: Context, item: Item) -> None:
+    """`{50}` or `{weight:50}` ending an option: meant as its weight, it would be part of its text (E311)."""
+    if item.weight is not None or not item.text_lines:
+        return
+    body = item.text_lines[0]
+    match = WEIGHTISH.search(body.text)
+    if match is None:
+        return
+    written = match.group().strip()
+    col = body.col + match.start()
+    ctx.report("E311", f"`{written}` is not a weight, so it would be part of the option's text", body.number, col,
+               hint=f"write `{{weight={match.group(2).replace(' ', '').removesuffix('%')}}}` (percent)",
+               end_col=col + len(written))
 
 
 def parse_weight(ctx: Context, item: Item) -> float | None:

@@ -147,7 +147,7 @@ def numeric_lookalike(text: str) -> Lookalike | None:
                 if mantissa is None or len(mantissa) > 1:
                     return None
                 pieces.append([f"{mantissa[0]}e{groups[f'e{n}'].replace('−', '-')}"])
-                kinds.append("a power of ten written as `× 10^n`")
+                kinds.append("`× 10^n` for the power of ten")
             elif groups.get(f"v{n}"):
                 readings = _readings(groups[f"v{n}"])
                 if readings is None:

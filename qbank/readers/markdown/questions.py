@@ -49,6 +49,7 @@ SYNTAX_NAMES = {
     "none": "no answers",
 }
 ESSAY_BOX = re.compile(r"^ {0,3}_{3,}\s*$")
+_DEEP_SECTION = re.compile(r"^(#{4,6})[ \t]+(.+?)[ \t#]*$")
 
 
 def split_sections(ctx: Context, body: list[Line]) -> tuple[list[Line], dict[str, tuple[Line, list[Line]]]]:
@@ -57,6 +58,12 @@ def split_sections(ctx: Context, body: list[Line]) -> tuple[list[Line], dict[str
     sections: dict[str, tuple[Line, list[Line]]] = {}
     current: list[Line] = main
     for line, fenced in zip(body, mask, strict=True):
+        deep = None if fenced else _DEEP_SECTION.match(line.text)
+        if deep and deep.group(2).strip().rstrip(":").strip().casefold() in SECTIONS:
+            name = deep.group(2).strip().rstrip(":").strip()
+            ctx.report("E214", f"`{deep.group(1)} {name}` is a heading inside the question's text, not a section: "
+                       "what follows it would be shown with the question", line.number, 1,
+                       hint=f"a section heading has three `#`: `### {name}`", end_col=len(deep.group(1)) + 1)
         if not fenced and line.text.startswith("### "):
             name = line.text[4:].strip().rstrip(":").strip()
             key = SECTIONS.get(name.casefold())
@@ -144,7 +151,8 @@ def build(ctx: Context, qid: str, title: str, heading: Line, body: list[Line], s
     allowed = SYNTAX_TYPES[syntax]
     if syntax in ("blanks", "none") and qtype in (None, "fill-in-blanks") and traps.blank_in_math(ctx, stem):
         return None
-    if syntax == "none" and qtype is None and traps.unread_answers(ctx, heading, main, unread, stem, settings):
+    if syntax == "none" and qtype is None and (traps.section_as_question(ctx, heading, title, SECTIONS)
+                                               or traps.unread_answers(ctx, heading, main, unread, stem, settings)):
         return None
     if qtype == "description" and settings.points_given:
         traps.points_on_description(ctx, heading, settings)
@@ -162,10 +170,16 @@ def build(ctx: Context, qid: str, title: str, heading: Line, body: list[Line], s
                    hint=f"a {qtype} question needs " + " or ".join(SYNTAX_NAMES[s] for s in expected))
         return None
 
-    for item in items:
-        if item.kind == "plain" and qtype != "ordering":
+    unmarked = [item for item in items if item.kind == "plain" and qtype != "ordering"]
+    for item in unmarked:
+        if syntax == "pair":
+            ctx.report("E318", "list item is not a `left -> right` pair like the others", item.line.number,
+                       item.line.col, hint="write the pair as `- left -> right`, with a space on each side of `->`")
+        else:
             ctx.report("E318", "list item has no option marker", item.line.number, item.line.col,
                        hint="start it with `( )`, `(x)`, `[ ]`, `[x]` or `=`, matching the other options")
+    if unmarked:
+        return None
 
     common: dict[str, Any] = dict(
         id=qid, idnumber=settings.idnumber, title=title, pos=ctx.pos(heading.number, 1), stem=stem,

@@ -20,8 +20,11 @@ from .settings import Settings
 # A line of one or two underscores, or spaced ones (`_ _ _`): meant as an essay's answer box.
 SHORT_BOX = re.compile(r"^ {0,3}(?:_{1,2}|_(?: +_)+)\s*$")
 # Arrows a matching pair is written with by mistake (qbank's is ` -> ` or ` → `, spaced).
-WRONG_ARROW = re.compile(r"=+>|⇒|⟹|-{2,}>|[—–]>|<-+>|↦|\S(?:->|→)|(?:->|→)\S")
+WRONG_ARROW = re.compile(r"=+>|⇒|⟹|-{2,}>|[—–]>|<-+>|↦|(?<=\S)(?:->|→)|(?:->|→)(?=\S)")
 _BLANK_IN_MATH = re.compile(r"\[\[.*?\]\]", re.S)
+# Blanks as people write them elsewhere: `[[Paris]`, `[[Paris`, `{{Paris}}`, `____` in a sentence.
+_NOT_A_BLANK = re.compile(r"\[\[[^\]\n]*\](?!\])|\[\[[^\]\n]*$|\{\{[^{}\n]+\}\}|(?<=\S)[ \t]*_{3,}|_{3,}(?=[ \t]*\S)")
+_CODE_SPAN = re.compile(r"`[^`\n]*`")
 _QUESTION = re.compile(r"\?(?:\s|$|[*_)\]\"'”’])")
 
 
@@ -48,12 +51,31 @@ def blank_in_math(ctx: Context, stem: Fragment) -> bool:
     return found
 
 
+def section_as_question(ctx: Context, heading: Line, title: str, sections: dict[str, str]) -> bool:
+    """`## Explanation` under a question: a new (description) question, not that question's
+    section (E214). True when it was reported."""
+    name = title.strip().rstrip(":").strip()
+    if name.casefold() not in sections or "{" in heading.text:
+        return False
+    ctx.report("E214", f"`## {name}` starts a new question, not a section of the one above", heading.number, 1,
+               hint=f"a section heading has three `#`: `### {name}`", end_col=3)
+    return True
+
+
 def unread_answers(ctx: Context, heading: Line, main: list[Line], unread: list[ans.Item], stem: Fragment,
                    settings: Settings) -> bool:
     """Report (E322) a question that would become a 0-point description although it was meant to
     have answers; True when it was reported."""
     mask = fenced_mask(main)
     for line, fenced in zip(main, mask, strict=True):
+        blank = None if fenced else _NOT_A_BLANK.search(_CODE_SPAN.sub(lambda m: " " * len(m.group()), line.text))
+        if blank is not None:
+            written = blank.group().strip()
+            col = line.col + blank.start() + len(blank.group()) - len(blank.group().lstrip())
+            ctx.report("E322", f"`{written}` is not a blank, so the question would be a 0-point description",
+                       line.number, col, hint="write a blank as `[[answer]]`, with two brackets on each side",
+                       end_col=col + len(written))
+            return True
         if not fenced and SHORT_BOX.match(line.text):
             written = line.text.strip()
             ctx.report("E322", f"`{written}` is not an answer box, so the question would be a 0-point description",
@@ -63,7 +85,6 @@ def unread_answers(ctx: Context, heading: Line, main: list[Line], unread: list[a
             return True
     if unread:
         first = unread[0]
-        text_col = first.text_lines[0].col if first.text_lines else first.line.col
         arrows = [item for item in unread if WRONG_ARROW.search(ans.first_text(item))]
         if arrows:
             item = arrows[0]
@@ -77,7 +98,7 @@ def unread_answers(ctx: Context, heading: Line, main: list[Line], unread: list[a
             numbered = ans.ITEM.match(first.line.text)
             ordered = numbered is not None and numbered.group(2)[0].isdigit()
             ctx.report("E322", "the list ending this question has no answer markers, so the question would be a "
-                       "0-point description", first.line.number, text_col,
+                       "0-point description", first.line.number, first.line.col,
                        hint="mark each option: `- (x) right` / `- ( ) wrong` (or `[x]`/`[ ]` for several right)"
                             + ("; a list to put in order needs `{type=ordering}`" if ordered else "")
                             + "; text alone needs `{type=description}`")
