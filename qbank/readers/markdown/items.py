@@ -34,8 +34,8 @@ LOOKALIKE = re.compile(r"^[\[(（［【]\s*[^\s\])）］】]{0,2}\s*[\])）］�
 GLUED = re.compile(r"^(\([xX ]\)|\[[xX ]\]|=)(?=[^\s=>])")
 WEIGHT = re.compile(r"\s*\{\s*weight\s*=\s*([^}]*)\}\s*$")
 # What a weight looks like when mistyped: `{50}`, `{50%}`, `{weight:50}`, `{weigth=50}`, `{w=50}`.
-WEIGHTISH = re.compile(r"\{\s*(?:(w|wt|wgt|weight|weigth|wieght|weigh|weights|points)\s*[=:]\s*)?([-+−]?\d+(?:\.\d+)?\s*%?)"
-                       r"\s*\}\s*$", re.I)
+WEIGHTISH = re.compile(r"\{\s*(?:(w|wt|wgt|weight|weigth|wieght|weigh|weights|points)\s*[=:]\s*)?"
+                       r"([-+−]?\d+(?:\.\d+)?\s*%?)\s*\}\s*$", re.I)
 
 
 @dataclass
