@@ -151,9 +151,10 @@ def apply(found: Iterable[dg.Diagnostic], allowances: Mapping[str, Sequence[Allo
     configs: dict[str, cfg.Config] = {}
     failed: set[str] = set()
     for d in found:
-        if d.is_error:
+        if d.is_error or d.acknowledged is not None:  # errors never; an acknowledgement stays as it is
             out.append(d)
-            failed.add(d.file)
+            if d.is_error:
+                failed.add(d.file)
             continue
         ack = _acknowledgement(d, allowances.get(d.file, ()), pol, used)
         out.append(d if ack is None else replace(d, acknowledged=ack))

@@ -14,11 +14,12 @@ CONTENT = Path(__file__).resolve().parent.parent / "content"
 
 
 def banks_under_test() -> list[Path]:
-    """Every bank in content/ and every test bank that reads without errors."""
+    """Every bank in content/ and every test bank that reads without errors — except those with a
+    heading inside a question's text (W109), whose export loses that line's structure on purpose."""
     paths = sorted(CONTENT.glob("*.md"))
     for path in sorted((Path(__file__).resolve().parent).rglob("*.md")):
         bank, found = read_bank(path)
-        if bank is not None and not any(d.is_error for d in found):
+        if bank is not None and not any(d.is_error or d.code == "W109" for d in found):
             paths.append(path)
     return paths
 

@@ -32,7 +32,15 @@ def report_policy(args: argparse.Namespace) -> acknowledge.Policy | str:
 
 
 def finish(found: Sequence[dg.Diagnostic], args: argparse.Namespace, stream: TextIO | None = None) -> int:
-    """Print the diagnostics and return the exit code they mean (acknowledged warnings do not count)."""
+    """Print the diagnostics and return the exit code they mean (acknowledged warnings do not count).
+
+    The command line's ``--select``/``--ignore`` and the configuration are applied here too, so
+    every command honours them; applying them again to what a command already judged (with the
+    source's ``allow=``) changes nothing.
+    """
+    policy = report_policy(args) if hasattr(args, "select") else None
+    if isinstance(policy, acknowledge.Policy):
+        found = acknowledge.apply(found, {}, policy)
     if args.strict:
         found = [d.escalated() for d in found]
     out = stream or (sys.stdout if args.format != "text" else sys.stderr)
