@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -74,3 +75,42 @@ def test_parallel_lint_reports_exactly_what_serial_lint_does() -> None:
     parallel = qbank("lint", "-j", "2", "--format", "json", corpus)
     assert serial.returncode == parallel.returncode == 1
     assert json.loads(serial.stdout) and serial.stdout == parallel.stdout
+
+
+# --- what a first-time user meets ------------------------------------------------------------
+
+
+def test_version() -> None:
+    from importlib.metadata import version
+
+    result = qbank("--version")
+    assert result.returncode == 0 and result.stdout.strip() == f"qbank {version('qbank')}"
+
+
+def test_ci_runs_exactly_the_readme_commands() -> None:
+    """README says `.ci/run` runs its two commands: the same lines stand in both."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    block = readme.split("To work on qbank itself", 1)[1].split("```sh\n", 1)[1].split("```", 1)[0]
+    commands = [line for line in block.splitlines() if line.strip()]
+    ci = (ROOT / ".ci" / "run").read_text(encoding="utf-8").splitlines()
+    assert len(commands) == 2 and all(command in ci for command in commands), commands
+    assert "Python 3.11 or newer" in readme and "pip install .\n" in readme and "venv" in readme
+
+
+def test_option_forms_are_explained_in_both_helps() -> None:
+    def help_of(command: str) -> str:  # wide enough that argparse does not break `asset-base-url`
+        return subprocess.run([sys.executable, "-m", "qbank", command, "--help"], capture_output=True, text=True,
+                              cwd=ROOT, timeout=120, env={**os.environ, "COLUMNS": "400"}).stdout
+
+    build, export = help_of("build"), help_of("export")
+    assert "-O gift.asset-base-url=" in build and "-O asset-base-url=" in build
+    assert "-O gift.asset-base-url=" in export and "-O asset-base-url=" in export
+    assert "installed target" in qbank("targets", "--help").stdout
+
+
+def test_build_json_keeps_standard_output_for_the_json(tmp_path: Path) -> None:
+    result = qbank("build", str(CONTENT), "-o", str(tmp_path / "dist"), "--format", "json", "--no-cache")
+    assert result.returncode == 0, result.stderr
+    found = json.loads(result.stdout)
+    assert found and all(d["acknowledged"] for d in found)  # content/: every expected loss acknowledged
+    assert "built 2 banks" in result.stderr

@@ -6,7 +6,9 @@ The grammar, one module per part:
 - :mod:`.reader`: the file's layout (front matter, introduction, ``#`` groups, ``##`` questions);
 - :mod:`.attributes` splits ``{#id key=value}``, :mod:`.settings` validates the values;
 - :mod:`.questions`: a question's sections, answer list and type; :mod:`.typed`: each type's model;
-- :mod:`.items`: answer list items and their markers; :mod:`.numeric`: numerical answers;
+- :mod:`.items`: answer list items and their markers; :mod:`.numeric`: numerical answers (and
+  numbers written so they would be read as text); :mod:`.traps`: answers that would silently make
+  a description;
 - :mod:`.fences`: fenced code; :mod:`.scan`: math, images and blanks in a fragment;
 - :mod:`.fragments` makes fragments with exact positions, :mod:`.checks` checks each one.
 """
