@@ -248,3 +248,15 @@ def test_json_lists_every_acknowledged_warning_with_where(tmp_path: Path, capsys
     (found,) = json.loads(capsys.readouterr().out)
     assert found["code"] == "T002" and found["question"] == "g"
     assert found["acknowledged"] == {"by": f"{path}:5", "reason": "the stem names the unit"}
+
+
+def test_url_encoded_image_path_is_decoded_and_still_kept_inside(tmp_path: Path) -> None:
+    figures = tmp_path / "figures"
+    figures.mkdir()
+    (figures / "my plot.svg").write_bytes(b'<svg xmlns="http://www.w3.org/2000/svg" width="4" height="4"/>')
+    found = lint(tmp_path, "## Q {#q}\n\n![a plot](figures/my%20plot.svg)\n\n- (x) a\n- ( ) b\n" + EXPLAIN)
+    assert found == [], found
+    bank, _ = lint_file(tmp_path / "bank.md")
+    assert bank is not None and bank.questions[0].stem.images[0].path == str(figures / "my plot.svg")
+    escaping = lint(tmp_path, "## Q {#q}\n\n![a plot](%2e%2e/%2e%2e/etc/passwd)\n\n- (x) a\n- ( ) b\n" + EXPLAIN)
+    assert [d[0] for d in escaping] == ["E403"], escaping
