@@ -10,6 +10,7 @@ import difflib
 import re
 import shlex
 from dataclasses import dataclass, field
+from functools import cache
 
 from .context import Context, Line
 
@@ -64,6 +65,13 @@ def _merge_yaml_style(tokens: list[tuple[int, str]]) -> list[tuple[int, str, str
     return merged
 
 
+@cache
+def _is_attributes(keys: tuple[str, ...]) -> re.Pattern[str]:
+    """`{...}` ending a heading is attributes when it holds an id, a class, a `=`, or a known key
+    written YAML-style (`{points: 2}`); anything else (`## Sets {1, 2}`) is part of the title."""
+    return re.compile(r"\s*[#.]|.*=|\s*(?:" + "|".join(re.escape(k) for k in keys) + r")\s*:")
+
+
 def parse_heading(ctx: Context, line: Line, text: str, keys: tuple[str, ...], code: str = "E204",
                   classes: tuple[str, ...] = (), offset: int = 0) -> Heading:
     """Split ``Title {#id .class key=value}``; unknown keys or classes and unreadable attributes
@@ -71,11 +79,8 @@ def parse_heading(ctx: Context, line: Line, text: str, keys: tuple[str, ...], co
 
     ``text`` is the heading after its ``#`` marker, which starts ``offset`` characters into the line.
     """
-    match = ATTRS.search(text)
-    # `{...}` ending a heading is attributes when it holds an id, a class, a `=`, or a known key
-    # written YAML-style (`{points: 2}`); anything else (`## Sets {1, 2}`) is part of the title.
-    yaml_key = r"\s*(?:" + "|".join(re.escape(k) for k in keys) + r")\s*:"
-    if not match or not re.match(r"\s*[#.]|.*=|" + yaml_key, match.group(1)):
+    match = ATTRS.search(text) if "{" in text else None
+    if not match or not _is_attributes(keys).match(match.group(1)):
         return Heading(text.strip())
     inner_start = line.col + offset + match.start() + match.group(0).index("{") + 1
     heading = Heading(text[:match.start()].strip())
@@ -99,7 +104,7 @@ def parse_heading(ctx: Context, line: Line, text: str, keys: tuple[str, ...], co
             curly_reported = True
             continue
         try:
-            parts = shlex.split(token)
+            parts = shlex.split(token) if "'" in token or '"' in token or "\\" in token else [token]
         except ValueError as exc:
             ctx.report(code, f"attributes cannot be read: {exc}", line.number, col,
                        hint='quote values with spaces: {tags="a b"}')

@@ -78,6 +78,8 @@ def _headings(fragment: Fragment, ctx: Context) -> None:
     """Each heading inside a question's text (W109): levels 1 to 3 are qbank's own structure and
     sanitising removes them, so the line would lose its `#` and run into the text around it."""
     template = fragment.template
+    if "#" not in template and "<h" not in template.lower() and "\n" not in template:
+        return  # no heading can be written without one of these
     found = [(m.start(2), f"`{_line_at(template, m.start(2))[:40]}` is a Markdown heading inside the question's "
               "text", "write `\\#` for a literal `#`; a heading inside a question needs `####` or more")
              for m in _ATX.finditer(template)]

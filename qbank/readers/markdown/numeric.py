@@ -91,6 +91,9 @@ _LOOKALIKE_FORMS = [
 ]
 
 
+_STARTS_LIKE_A_NUMBER = re.compile(r"\[?\s*[-+−]?[.,]?\d")
+
+
 def _readings(number: str) -> list[str] | None:
     """How qbank would write a loosely written number: one reading, or two when a comma could be
     a thousands separator or a decimal comma (``1,000``). None when it is no number."""
@@ -129,7 +132,7 @@ def numeric_lookalike(text: str) -> Lookalike | None:
     """What is wrong with ``text`` when it is a number written with a decimal comma, thousands
     separators, a unit or ``× 10^n``; None when it is no such thing (or a number qbank reads)."""
     text = " ".join(text.split())
-    if looks_numeric(text):
+    if not _STARTS_LIKE_A_NUMBER.match(text) or looks_numeric(text):
         return None
     for form in _LOOKALIKE_FORMS:
         match = form.match(text)

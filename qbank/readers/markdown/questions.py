@@ -58,7 +58,7 @@ def split_sections(ctx: Context, body: list[Line]) -> tuple[list[Line], dict[str
     sections: dict[str, tuple[Line, list[Line]]] = {}
     current: list[Line] = main
     for line, fenced in zip(body, mask, strict=True):
-        deep = None if fenced else _DEEP_SECTION.match(line.text)
+        deep = None if fenced or not line.text.startswith("####") else _DEEP_SECTION.match(line.text)
         if deep and deep.group(2).strip().rstrip(":").strip().casefold() in SECTIONS:
             name = deep.group(2).strip().rstrip(":").strip()
             ctx.report("E214", f"`{deep.group(1)} {name}` is a heading inside the question's text, not a section: "

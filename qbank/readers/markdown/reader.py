@@ -145,7 +145,7 @@ def _read_bank(path: str | Path, renderer: render.Renderer) -> tuple[Bank | None
     stray: list[Line] = []
     for line, fenced in zip(body, mask, strict=True):
         text_line = line.text
-        if not fenced and _NO_SPACE_HEADING.match(text_line):
+        if not fenced and text_line.startswith("##") and _NO_SPACE_HEADING.match(text_line):
             marker = text_line[:len(text_line) - len(text_line.lstrip("#"))]
             what = "a question" if marker == "##" else "a section"
             ctx.report("E213", f"`{text_line.strip()[:40]}` is not a heading: a space is missing after `{marker}`, "

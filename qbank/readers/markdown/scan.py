@@ -43,6 +43,7 @@ _COMMAND = re.compile(r"\\(?:[A-Za-z]+|.)")
 _PROSE = re.compile(r"\b[A-Za-z]{2,}\b(?:[ ,;:]+\b[A-Za-z]{2,}\b){2,}")
 _MATH_WORDS = frozenset(str.split("sin cos tan cot sec csc sinh cosh tanh log ln lg exp max min sup inf lim det dim "
                                   "ker deg gcd lcm arg mod Pr tr rank var cov and or not if"))
+_WORDS = re.compile(r"[A-Za-z]{2,}[^A-Za-z]+[A-Za-z]{2,}[^A-Za-z]+[A-Za-z]{2,}")  # three words, at the least
 _TEX_LIKE = re.compile(r"\\[A-Za-z]|[\^_{}]")
 
 
@@ -163,7 +164,9 @@ def scan(text: str, *, blanks: bool = False) -> ScanResult:
 
     def dollar_math(opening: int, content: str) -> None:
         """Inline `$...$` math: a formula that holds a `$` or reads like prose swallowed text."""
-        inner = _unescaped_dollar(content)
+        inner = _unescaped_dollar(content) if "$" in content else -1
+        if inner == -1 and not _WORDS.search(content):
+            return  # no `$` inside and not three words: a formula like any other
         shown = " ".join(content.split())
         shown = shown if len(shown) <= 50 else shown[:47] + "..."
         if inner != -1:
