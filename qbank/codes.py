@@ -78,11 +78,17 @@ CODES: dict[str, Code] = {
     # text content
     "E601": Code("error", "character that XML cannot carry"),
     "E602": Code("error", "character reserved by qbank"),
+    # foreign files (qbank import / convert)
+    "E701": Code("error", "foreign file cannot be parsed"),
+    "E702": Code("error", "foreign file refused as unsafe"),
     # warnings
     "W101": Code("warning", "question has no explanation"),
     "W102": Code("warning", "'all/none of the above' option"),
     "W104": Code("warning", "unsafe HTML removed from content"),
     "W105": Code("warning", "multiple select where every option is correct"),
+    "W701": Code("warning", "imported content the model cannot hold; dropped"),
+    "W702": Code("warning", "imported question of a type qbank cannot hold; left out"),
+    "W703": Code("warning", "imported content kept in a lesser form"),
     # target checks (raised by exporters, reported like lint)
     "T001": Code("warning", "question type not supported by this target; left out"),
     "T002": Code("warning", "setting the target cannot hold; ignored"),
