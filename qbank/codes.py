@@ -99,6 +99,7 @@ CODES: dict[str, Code] = {
     "E901": Code("error", "cannot write output"),
     "E902": Code("error", "unknown target"),
     "E903": Code("error", "invalid exporter option"),
+    "E904": Code("error", "input format not recognised"),
 }
 
 # Codes that no longer exist, with what replaced them; never reused.

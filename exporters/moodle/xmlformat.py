@@ -106,7 +106,7 @@ class _Writer:
         self.simple(element, "defaultgrade", grade)
         self.simple(element, "penalty", "0" if qtype == "description" else PENALTY)
         self.simple(element, "hidden", "0")
-        self.simple(element, "idnumber", question.id)
+        self.simple(element, "idnumber", question.idnumber or question.id)
         return element
 
     def tags(self, element: etree._Element, question: Question) -> None:
@@ -158,6 +158,10 @@ class _Writer:
                                        fmt="moodle_auto_format")
             answer.set("fraction", grades.fraction(item.weight))
             self.fragment_element(answer, "feedback", item.feedback)
+        if question.other is not None:  # `*` alone is Moodle's "any other answer"
+            answer = self.text_element(element, "answer", "*", fmt="moodle_auto_format")
+            answer.set("fraction", grades.fraction(question.other.weight))
+            self.fragment_element(answer, "feedback", question.other.feedback)
         return element
 
     def numerical(self, question: Numerical) -> etree._Element:
@@ -210,7 +214,7 @@ class _Writer:
         self.fragment_element(element, "generalfeedback", question.explanation)
         self.simple(element, "penalty", PENALTY)
         self.simple(element, "hidden", "0")
-        self.simple(element, "idnumber", question.id)
+        self.simple(element, "idnumber", question.idnumber or question.id)
         return element
 
     def description(self, question: Description) -> etree._Element:
@@ -250,6 +254,7 @@ class MoodleXmlExporter(Exporter):
         "matching", "fill-in-blanks", "description",
     })
     alternatives = {"ordering": "qti21"}
+    holds = frozenset({"idnumber", "other-answer", "blank-feedback", "blank-credit"})
 
     def check_question(self, bank: Bank, question: Question) -> list[dg.Diagnostic]:
         found = list(checks.weight_diagnostics(self.diagnostic, bank, question, "Moodle"))
