@@ -14,8 +14,8 @@ from pathlib import Path
 
 from qbank.readers import Reader, ReadResult
 
-from ..untrusted.archive import is_zip
-from ..untrusted.report import Report
+from ..foreign.archive import is_zip
+from ..foreign.report import Report
 from .package import read_canvas
 
 __all__ = ["CanvasReader"]
@@ -51,7 +51,7 @@ class CanvasReader(Reader):
 
     def read(self, path: Path) -> ReadResult:
         report = Report()
-        banks = read_canvas(path, report)
+        banks = read_canvas(path, report, self.media, self.renderer)
         if report.failed:
             banks = []
         return ReadResult(banks, report.diagnostics)

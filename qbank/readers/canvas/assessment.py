@@ -18,7 +18,7 @@ from lxml import etree
 from qbank.models import Bank, Fragment, Group, Pos, Question
 from qbank.readers.markdown.reader import slug
 
-from ..untrusted.ids import IdMaker, derive
+from ..foreign.build import Ids
 from .idents import recover
 from .items import ItemContext, build_question
 from .meta import Meta
@@ -55,7 +55,7 @@ class _Reading:
     banks: dict[str, BankSource]
     questions: list[Question] = field(default_factory=list)
     groups: list[Group] = field(default_factory=list)
-    group_ids: IdMaker = field(default_factory=IdMaker)
+    group_ids: Ids = field(default_factory=Ids)
     count: int = 0
 
     def item(self, element: etree._Element, group: str | None) -> None:
@@ -85,7 +85,9 @@ class _Reading:
         title = element.get("title", "").strip() or f"Group {len(self.groups) + 1}"
         ident = element.get("ident", "")
         gid = recover(ident, self.key, group=True) if self.key is not None else None
-        gid = self.group_ids.take(gid or derive(slug(title) or ident, f"group-{len(self.groups) + 1}"))
+        if gid is None or gid in self.group_ids.seen:
+            gid = self.group_ids.derive(None, title or ident)[0]
+        self.group_ids.seen.add(gid)
         if depth > 0:
             self.ctx.report.add("W703", f"group `{title}` inside another group: the model has one level of groups, "
                                 "so its questions join it as a group of their own", pos,
@@ -120,15 +122,15 @@ class _Reading:
         self.ctx.report.add("W703", f"group `{group.title}` draws from question bank `{bank.title}`: its "
                             f"{len(bank.items)} question(s) are copied into the group", pos,
                             hint="the bank is imported on its own as well")
-        saved = self.ctx.file
-        self.ctx.file = bank.file
+        saved = self.ctx.file, self.ctx.member
+        self.ctx.file, self.ctx.member = bank.file, bank.member
         for element in bank.items:
             self.item(element, group.id)
-        self.ctx.file = saved
+        self.ctx.file, self.ctx.member = saved
 
 
 def _bank_key(title: str, ident: str) -> str:
-    return slug(title) or derive(ident, "bank")
+    return slug(title) or slug(ident) or "bank"
 
 
 def read_assessment(element: etree._Element, ctx: ItemContext, key: str | None, meta: Meta | None,

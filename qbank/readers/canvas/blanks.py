@@ -10,9 +10,7 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from qbank import placeholders
-from qbank.models import Fragment
-
+from ..foreign.packagetext import blank_token
 from .qti12 import RawItem, RawResponse
 
 __all__ = ["name_of", "stem_with_blanks"]
@@ -26,36 +24,32 @@ def name_of(response: RawResponse) -> str:
     return response.ident.removeprefix("response_")
 
 
-def stem_with_blanks(item: RawItem, ctx: Any, names: list[str], label: str) -> tuple[Fragment, list[int]]:
-    """The stem with a blank placeholder per blank, and the response index of each blank in order."""
+def stem_with_blanks(item: RawItem, ctx: Any, names: list[str], label: str) -> tuple[str, list[int]]:
+    """The stem's HTML with a blank marker per blank, and the response index of each blank in order."""
     order: list[int] = []
     repeated: list[str] = []
 
-    def finder(text: str) -> tuple[str, int]:
-        def marker(match: re.Match[str]) -> str:
-            name = match.group(1)
-            if name not in names:
-                return match.group()
-            index = names.index(name)
-            if index in order:
-                repeated.append(name)
-                return match.group()
-            order.append(index)
-            return placeholders.token(placeholders.BLANK, len(order) - 1)
+    def marker(match: re.Match[str]) -> str:
+        name = match.group(1)
+        if name not in names:
+            return match.group()
+        index = names.index(name)
+        if index in order:
+            repeated.append(name)
+            return match.group()
+        order.append(index)
+        return blank_token(len(order) - 1)
 
-        text = _MARKER.sub(marker, text)
-        missing = [k for k in range(len(names)) if k not in order]
-        for k in missing:
-            order.append(k)
-            text += " " + placeholders.token(placeholders.BLANK, len(order) - 1)
-        if missing:
-            ctx.report.add("W703", f"{label}: blank(s) {', '.join(names[k] for k in missing)} have no `[name]` in "
-                           "the text; they are put at its end (as Canvas does)", ctx.pos(item.line),
-                           hint="move them to their place in the text")
-        return text, len(order)
-
-    stem = ctx.fragment(item.stem, f"{label} text", item.line, blanks=finder)
+    html = _MARKER.sub(marker, ctx.html(item.stem))
+    missing = [k for k in range(len(names)) if k not in order]
+    for k in missing:
+        order.append(k)
+        html += " " + blank_token(len(order) - 1)
+    if missing:
+        ctx.report.add("W703", f"{label}: blank(s) {', '.join(names[k] for k in missing)} have no `[name]` in the "
+                       "text; they are put at its end (as Canvas does)", ctx.pos(item.line),
+                       hint="move them to their place in the text")
     if repeated:
         ctx.report.add("W703", f"{label}: blank(s) {', '.join(sorted(set(repeated)))} appear twice in the text; "
                        "the second is kept as text", ctx.pos(item.line), hint="check the text after import")
-    return stem, order
+    return html, order

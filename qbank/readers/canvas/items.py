@@ -19,9 +19,9 @@ from typing import Any
 
 from qbank.models import Description, Essay, Fragment, Pos, Question
 
-from ..untrusted.html import BlankFinder, HtmlReader
-from ..untrusted.ids import IdMaker
-from ..untrusted.report import Report
+from ..foreign.build import Ids
+from ..foreign.packagetext import PackageText
+from ..foreign.report import Report
 from . import answers
 from .idents import recover
 from .qti12 import Material, RawItem, number
@@ -50,25 +50,30 @@ class ItemContext:
     """What the items of one assessment or bank share."""
 
     report: Report
-    html: HtmlReader
-    file: str  # the package member holding the items (for positions)
+    text: PackageText
+    member: str  # the package member holding the items (image references are relative to it)
+    file: str  # that member as positions name it (package path / member)
     key: str | None  # the qbank bank key, when the package came from qbank's canvas target
-    ids: IdMaker
+    ids: Ids
     shuffle: bool
     bank_title: str | None = None  # the bank_title qbank's target writes on each item
 
     def pos(self, line: int) -> Pos:
         return Pos(file=self.file, line=line, col=1)
 
-    def fragment(self, found: Material | None, what: str, line: int, *, block: bool = True,
-                 blanks: BlankFinder | None = None) -> Fragment:
+    def fragment(self, found: Material | None, what: str, line: int, *, block: bool = True) -> Fragment:
         if found is None:
             return Fragment(source="", template="", pos=self.pos(line))
         pos = self.pos(found.line)
-        if found.html or blanks is not None:
-            text = found.text if found.html else escape(found.text, quote=False)
-            return self.html.fragment(unwrap_div(text) if block else text, pos, what=what, blanks=blanks)
-        return answers.plain(found.text, pos)
+        if found.html:
+            return self.text.fragment(unwrap_div(found.text) if block else found.text, pos, self.member, what)
+        return self.text.plain(found.text, pos)
+
+    def html(self, found: Material | None) -> str:
+        """The material as HTML (Canvas's ``<div>`` unwrapped; plain text escaped)."""
+        if found is None:
+            return ""
+        return unwrap_div(found.text) if found.html else escape(found.text, quote=False)
 
 
 def unwrap_div(html: str) -> str:
@@ -87,10 +92,10 @@ def unwrap_div(html: str) -> str:
 def _question_id(item: RawItem, ctx: ItemContext, index: int) -> tuple[str, str | None]:
     if ctx.key is not None:
         recovered = recover(item.ident, ctx.key)
-        if recovered is not None and recovered not in ctx.ids.used:
-            ctx.ids.used.add(recovered)
+        if recovered is not None and recovered not in ctx.ids.seen:
+            ctx.ids.seen.add(recovered)
             return recovered, None
-    return ctx.ids.question(item.ident or f"q{index}", f"q{index}")
+    return ctx.ids.derive(item.ident or None, item.title or f"q{index}")
 
 
 def _points(item: RawItem, ctx: ItemContext, default: Decimal) -> Decimal:

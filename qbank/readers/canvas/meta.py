@@ -14,11 +14,10 @@ from lxml import etree
 
 from qbank.models import Fragment, Pos
 
-from ..untrusted.html import HtmlReader
-from ..untrusted.report import Report
-from ..untrusted.xmlparse import local
+from ..foreign.packagetext import PackageText
+from ..foreign.report import Report
 from .items import unwrap_div
-from .qti12 import children, text_of
+from .qti12 import children, local, text_of
 
 __all__ = ["Meta", "read_meta"]
 
@@ -45,13 +44,14 @@ class Meta:
     allowed_attempts: int | None
 
 
-def read_meta(root: etree._Element, file: str, html: HtmlReader, report: Report) -> Meta:
+def read_meta(root: etree._Element, member: str, file: str, text: PackageText, report: Report) -> Meta:
     values = {local(c): text_of(c).strip() for c in children(root)}
     description = None
     raw = values.get("description", "")
     if raw:
         node = next(c for c in children(root) if local(c) == "description")
-        description = html.fragment(unwrap_div(raw), Pos(file=file, line=node.sourceline or 1), what="quiz description")
+        description = text.fragment(unwrap_div(raw), Pos(file=file, line=node.sourceline or 1), member,
+                                    "the quiz description")
     limit = values.get("time_limit", "")
     attempts = values.get("allowed_attempts", "")
     shuffle = values.get("shuffle_answers", "")

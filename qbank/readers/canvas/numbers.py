@@ -13,8 +13,7 @@ from typing import Any
 from qbank.models import NumericAnswer
 from qbank.numberformat import format_decimal
 
-from ..untrusted.xmlparse import local
-from .qti12 import Condition, leaves, number, text_of
+from .qti12 import Condition, leaves, local, number, text_of
 
 __all__ = ["answer"]
 

@@ -22,19 +22,20 @@ from pathlib import Path
 
 from lxml import etree
 
+from qbank import render
 from qbank.models import Bank
 
-from ..untrusted.archive import Package, is_zip, open_package, single_file
-from ..untrusted.files import ImageFiles
-from ..untrusted.html import HtmlReader
-from ..untrusted.ids import IdMaker
-from ..untrusted.report import Report
-from ..untrusted.xmlparse import local, parse_xml
+from ..foreign import safexml
+from ..foreign.archive import Package, is_zip, open_package, single_file
+from ..foreign.build import Ids, Media
+from ..foreign.packagefiles import ImageFiles
+from ..foreign.packagetext import PackageText
+from ..foreign.report import Report
 from .assessment import BankSource, bank_source, read_assessment, read_objectbank
 from .idents import recover_key
 from .items import ItemContext
 from .meta import Meta, read_meta
-from .qti12 import children
+from .qti12 import children, local
 
 __all__ = ["read_canvas"]
 
@@ -65,7 +66,7 @@ def _documents(package: Package, report: Report) -> list[_Document]:
         data = package.read(member, report)
         if data is None or b"questestinterop" not in data[:4096]:
             continue
-        root = parse_xml(data, package.pos(member), report)
+        root = safexml.parse(data, package.pos(member).file, report.diagnostics)
         if root is not None and local(root) == "questestinterop":
             found.append(_Document(member, root))
     full = {a.get("ident", "") for d in found if d.member.startswith("non_cc_assessments/")
@@ -83,20 +84,20 @@ def _documents(package: Package, report: Report) -> list[_Document]:
     return kept
 
 
-def _metas(package: Package, html: HtmlReader, report: Report) -> dict[str, tuple[str, Meta]]:
+def _metas(package: Package, text: PackageText, report: Report) -> dict[str, tuple[str, Meta]]:
     metas: dict[str, tuple[str, Meta]] = {}
     for member in package.names:
         if not member.endswith("assessment_meta.xml"):
             continue
         data = package.read(member, report)
-        root = parse_xml(data, package.pos(member), report) if data is not None else None
+        root = safexml.parse(data, package.pos(member).file, report.diagnostics) if data is not None else None
         if root is not None:
             metas[posixpath.basename(posixpath.dirname(member))] = (member, read_meta(
-                root, package.pos(member).file, html, report))
+                root, member, package.pos(member).file, text, report))
     return metas
 
 
-def read_canvas(path: Path, report: Report) -> list[Bank]:
+def read_canvas(path: Path, report: Report, media: Media, renderer: render.Renderer) -> list[Bank]:
     try:
         head = path.open("rb").read(4)
     except OSError:
@@ -105,17 +106,18 @@ def read_canvas(path: Path, report: Report) -> list[Bank]:
     if package is None:
         return []
     try:
-        return _read(package, path, report)
+        return _read(package, path, report, media, renderer)
     finally:
         package.close()
 
 
-def _read(package: Package, path: Path, report: Report) -> list[Bank]:
-    files = ImageFiles(package, report)
+def _read(package: Package, path: Path, report: Report, media: Media, renderer: render.Renderer) -> list[Bank]:
+    files = ImageFiles(package, media, report)
+    text = PackageText(report, media, renderer, files.resolver)
     documents = _documents(package, report)
     if report.failed:
         return []
-    metas = _metas(package, HtmlReader(report, files.resolver("")), report)
+    metas = _metas(package, text, report)
     banks: dict[str, BankSource] = {}
     bank_elements: list[tuple[BankSource, etree._Element]] = []
     for document in documents:
@@ -126,14 +128,13 @@ def _read(package: Package, path: Path, report: Report) -> list[Bank]:
     made: list[Bank] = []
     applied: set[str] = set()
     for document in documents:
-        html = HtmlReader(report, files.resolver(document.member))
         for element in children(document.root, "assessment"):
             ident = element.get("ident", "")
             key = recover_key(ident, (_hint_key(path),))
             meta = metas.get(ident)
             if meta is not None:
                 applied.add(ident)
-            ctx = ItemContext(report, html, package.pos(document.member).file, key, IdMaker(),
+            ctx = ItemContext(report, text, document.member, package.pos(document.member).file, key, Ids(),
                               meta[1].shuffle if meta is not None and meta[1].shuffle is not None else True)
             bank = read_assessment(element, ctx, key, meta[1] if meta else None, banks)
             if bank is not None:
@@ -144,8 +145,7 @@ def _read(package: Package, path: Path, report: Report) -> list[Bank]:
                        "and so does this import", package.pos(member),
                        hint="the folder of assessment_meta.xml must be named like the quiz's <assessment ident>")
     for source, element in bank_elements:
-        html = HtmlReader(report, files.resolver(source.member))
-        ctx = ItemContext(report, html, source.file, None, IdMaker(), True)
+        ctx = ItemContext(report, text, source.member, source.file, None, Ids(), True)
         bank = read_objectbank(source, element, ctx)
         if bank is not None:
             made.append(bank)

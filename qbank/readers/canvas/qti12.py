@@ -16,12 +16,16 @@ from lxml import etree
 
 from qbank.models import Pos
 
-from ..untrusted.xmlparse import local
-
-__all__ = ["Condition", "Label", "Material", "RawItem", "RawResponse", "children", "first", "leaves", "number", "read_item",
+__all__ = ["Condition", "Label", "Material", "RawItem", "RawResponse", "children", "first", "leaves", "local", "number", "read_item",
            "text_of"]
 
 _LOOKS_HTML = re.compile(r"<[A-Za-z/!]")
+
+
+def local(element: etree._Element) -> str:
+    """The element's name without its namespace ("" for comments and processing instructions)."""
+    tag = element.tag
+    return tag.rsplit("}", 1)[-1] if isinstance(tag, str) else ""
 
 
 def children(element: etree._Element, name: str | None = None) -> list[etree._Element]:
