@@ -22,6 +22,10 @@ from .report import Report
 __all__ = ["BLANK_TOKEN", "PackageText", "blank_token"]
 
 _BLANK = re.compile("\ue010(\\d+)\ue011")
+_UNSAFE_TAG = re.compile(r"<(script|style|iframe|object|embed|form|input|button|textarea|select|link|meta|base|"
+                         r"frame|frameset|applet)\b", re.I)
+_HANDLER = re.compile(r"<[^>]*\s(on[a-z]+)\s*=", re.I)
+_SCRIPT_URL = re.compile(r"<[^>]*(?:java|vb)script:", re.I)
 BLANK_TOKEN = _BLANK
 
 
@@ -47,6 +51,7 @@ class PackageText:
             self.report.add("W703", f"{what}: a MathML formula without a TeX annotation is kept as its text "
                             f"`{text[:40]}`", pos, hint="write the formula in LaTeX after import")
 
+        self._unsafe(html, pos, what)
         html = mathforms.delimit(html, lost)
         converted = to_markdown(html, renderer=self.renderer, image=self.images(member))
         for src in converted.lost_images:
@@ -61,6 +66,14 @@ class PackageText:
         if blanks is not None:
             source = _BLANK.sub(lambda m: build.blank_source(blanks[int(m.group(1))]), source)
         return build.fragment(source, pos, self.media, blanks=blanks is not None)
+
+    def _unsafe(self, html: str, pos: Pos, what: str) -> None:
+        removed = sorted({f"<{m.group(1).lower()}>" for m in _UNSAFE_TAG.finditer(html)}
+                         | {m.group(1).lower() for m in _HANDLER.finditer(html)}
+                         | ({"javascript: URL"} if _SCRIPT_URL.search(html) else set()))
+        if removed:
+            self.report.add("W104", f"{what}: unsafe HTML removed ({', '.join(removed)})", pos,
+                            hint="check the text after import")
 
     def plain(self, text: str, pos: Pos) -> Fragment:
         """Plain text (a Canvas matching answer, a dropdown option) as a fragment that reads the same."""
