@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from decimal import Decimal
 from functools import cache
 from importlib.resources import files
 from typing import Any
@@ -59,8 +58,10 @@ def _sections(bank: Bank, views: list[QuestionView]) -> list[dict[str, Any]]:
         group_id = view.q.group
         if not sections or sections[-1]["id"] != group_id:
             group = groups.get(group_id) if group_id else None
+            points = group.points_per_question if group else None
             sections.append({"id": group_id, "title": group.title if group else None,
-                             "pick": group.pick if group else None, "questions": []})
+                             "pick": group.pick if group else None,
+                             "points": format_points(points) if points is not None else None, "questions": []})
         sections[-1]["questions"].append(view.context)
     for section in sections:
         section["count"] = len(section["questions"])
@@ -80,15 +81,14 @@ def build_page(bank: Bank, questions: Sequence[Question], renderer: render.Rende
                                   with_key=answers != "omitted"))
     scored = [v for v in views if v.data is not None]
     key = {v.q.id: v.data for v in scored} if answers != "omitted" else None
-    time_limit = bank.time_limit if bank.time_limit is not None else (
-        sum(q.time_limit for q in questions if q.time_limit) or None)
+    time_limit = bank.quiz_time_limit(questions)
     context = {
         "bank": bank,
         "lang": bank.language,
         "description": text.fragment_html(bank.description),
         "sections": _sections(bank, views),
         "question_count": len(scored),
-        "total_points": format_points(sum((q.points for q in questions), Decimal(0))),
+        "total_points": format_points(bank.total_points(questions)),
         "time_limit": format_duration(time_limit) if time_limit else None,
         "answers": answers,
         "with_key": answers != "omitted",

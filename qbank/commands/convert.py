@@ -13,6 +13,7 @@ from qbank.commands.common import EXIT_PROBLEMS, add_report_options, finish, usa
 from qbank.commands.export import make_exporter
 from qbank.commands.importer import write_markdown
 from qbank.conversion import bank_names, read_inputs
+from qbank.exporter import Exporter
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -38,11 +39,12 @@ def run(args: argparse.Namespace) -> int:
     path = Path(args.input)
     if not path.is_file():
         return usage_error(f"no such file: {args.input}")
-    exporter = None
+    exporter: Exporter | None = None
     if args.to != "markdown":
-        exporter = make_exporter(args.to, args.option)
-        if isinstance(exporter, str):
-            return usage_error(exporter)
+        made = make_exporter(args.to, args.option)
+        if isinstance(made, str):
+            return usage_error(made)
+        exporter = made
     with tempfile.TemporaryDirectory(prefix="qbank-media-") as media:
         banks, found = read_inputs([path], args.source, Path(media))
         if any(d.is_error for d in found) or not banks:

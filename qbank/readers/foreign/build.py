@@ -15,7 +15,7 @@ from qbank.models import Blank, BlankOption, Fragment, Image, Math, Pos
 from qbank.readers.markdown.reader import ID, slug
 from qbank.readers.markdown.scan import scan
 
-__all__ = ["Ids", "Media", "blank_problem", "blank_source", "fragment", "number", "points"]
+__all__ = ["Ids", "Media", "exact_percent", "blank_problem", "blank_source", "fragment", "number", "points"]
 
 
 class Media:
@@ -117,8 +117,18 @@ def number(text: str) -> Decimal | None:
     if not value.is_finite():
         return None
     value = value.normalize()
-    return value.quantize(Decimal(1)) if value == value.to_integral_value() and value.as_tuple().exponent > 0 \
-        else value
+    exponent = value.as_tuple().exponent
+    return value.quantize(Decimal(1)) if isinstance(exponent, int) and exponent > 0 else value
+
+
+def exact_percent(weight: float) -> float:
+    """A percentage an LMS stored rounded (Moodle keeps 5 decimals: 33.33333) as the exact share it
+    stands for (100/3), so weights computed from a scoring policy come back equal."""
+    for q in range(2, 21):
+        p = round(weight * q / 100)
+        if p and abs(100 * p / q - weight) < 1e-5 + 1e-9 and round(100 * p / q, 5) == round(weight, 5):
+            return 100 * p / q if round(100 * p / q, 10) != round(weight, 10) else weight
+    return weight
 
 
 def points(text: str | None) -> Decimal | None:

@@ -203,7 +203,8 @@ class _Converter:
         text = self.inline(element).strip()
         if not text:
             return ""
-        lines = [line.strip(" ") for line in text.replace("<br />\n", "<br />").replace("<br />", "<br />\n").split("\n")]
+        text = text.replace("<br />\n", "<br />").replace("<br />", "<br />\n")
+        lines = [line.strip(" ") for line in text.split("\n")]
         return "\n".join(_protect_start(line) for line in lines if line)
 
     def block(self, element: etree._Element) -> list[str]:

@@ -129,10 +129,13 @@ def _read_bank(path: str | Path, renderer: render.Renderer) -> tuple[Bank | None
         if not fenced and re.match(r"^#{1,2} ", text_line):
             if text_line.startswith("## "):
                 blocks.append((line, [], current_group))
-            else:
-                new_group = _group(ctx, line, len(groups))
-                groups.append(new_group)
-                current_group = new_group.id
+                continue
+            new_group = _group(ctx, line, len(groups))
+            if new_group is None:  # `# {.end}`: the questions after it belong to no group
+                current_group = None
+                continue
+            groups.append(new_group)
+            current_group = new_group.id
             continue
         if blocks and (not groups or blocks[-1][2] == current_group):
             blocks[-1][1].append(line)
@@ -158,8 +161,9 @@ def _read_bank(path: str | Path, renderer: render.Renderer) -> tuple[Bank | None
 
     built: list[Question] = []
     seen: dict[str, int] = {}
+    by_id = {g.id: g for g in groups}
     for line, lines, group in blocks:
-        question = _question(ctx, line, lines, group, fm, seen)
+        question = _question(ctx, line, lines, by_id.get(group) if group else None, fm, seen)
         if question is not None:
             built.append(question)
     if not blocks and not any(d.code in ("E101", "E102") for d in ctx.diagnostics):
@@ -173,7 +177,7 @@ def _read_bank(path: str | Path, renderer: render.Renderer) -> tuple[Bank | None
     return bank, ctx.diagnostics
 
 
-def _question(ctx: Context, line: Line, lines: list[Line], group: str | None, fm: frontmatter.FrontMatter,
+def _question(ctx: Context, line: Line, lines: list[Line], group: Group | None, fm: frontmatter.FrontMatter,
               seen: dict[str, int]) -> Question | None:
     heading = parse_heading(ctx, line, line.text[3:], QUESTION_KEYS)
     title = _plain_title(ctx, heading.title, line.number)
@@ -195,7 +199,12 @@ def _question(ctx: Context, line: Line, lines: list[Line], group: str | None, fm
         return None
     seen[qid] = line.number
     attrs = _validated(ctx, line, heading, QuestionAttributes, "E204", QUESTION_HINTS)
-    return questions.build(ctx, qid, title, line, lines, _settings(attrs, fm), group)
+    if group is not None and group.points_per_question is not None and attrs.points is not None \
+            and attrs.points != group.points_per_question:
+        ctx.report("E212", f"question `{qid}` sets points={heading.attributes['points']}, but its group "
+                   f"`{group.id}` makes each of its questions worth {group.points_per_question}", line.number, 1,
+                   hint="keep one: remove `points=` from the question, or from the group heading")
+    return questions.build(ctx, qid, title, line, lines, _settings(attrs, fm), group.id if group else None)
 
 
 def _plain_title(ctx: Context, title: str, line: int) -> str:
@@ -209,8 +218,14 @@ def _plain_title(ctx: Context, title: str, line: int) -> str:
     return plain
 
 
-def _group(ctx: Context, line: Line, index: int) -> Group:
-    heading = parse_heading(ctx, line, line.text[2:], GROUP_KEYS, "E208")
+def _group(ctx: Context, line: Line, index: int) -> Group | None:
+    """The group a ``#`` heading starts, or None for ``# {.end}`` (which ends the current one)."""
+    heading = parse_heading(ctx, line, line.text[2:], GROUP_KEYS, "E208", classes=("end",))
+    if "end" in heading.classes:
+        if heading.attributes or heading.explicit_id:
+            ctx.report("E208", "`{.end}` ends a group: it takes no id or other attributes", line.number, 1,
+                       hint="write `# {.end}` on a line of its own; start a new group with its own heading")
+        return None
     title = _plain_title(ctx, heading.title, line.number)
     if NOT_XML.search(line.text):
         ctx.report("E601", "the group heading holds a control character XML cannot carry", line.number, 1,

@@ -110,4 +110,4 @@ def child_text(element: etree._Element, path: str, default: str = "") -> str:
     found = element.find(path)
     if found is None or found.text is None:
         return default
-    return found.text.strip()
+    return str(found.text).strip()

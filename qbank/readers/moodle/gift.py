@@ -65,7 +65,8 @@ class _Question:
         text = _restore(text).strip()
         if not text:
             return None
-        source = self.ctx.markdown(text, {}, self.line, {"moodle": "moodle_auto_format", "plain": "plain_text"}.get(fmt, fmt))
+        moodle_format = {"moodle": "moodle_auto_format", "plain": "plain_text"}.get(fmt, fmt)
+        source = self.ctx.markdown(text, {}, self.line, moodle_format)
         made = build.fragment(source, self.ctx.pos(self.line), self.ctx.media)
         return None if made.is_empty else made
 
@@ -75,7 +76,7 @@ class _Question:
         for match in re.finditer(r"([=~])\s*(?:%(-?[0-9.]+)%)?([^=~]*)", block):
             body = match.group(3)
             text, _, feedback = body.partition("#")
-            weight = float(match.group(2)) if match.group(2) else None
+            weight = build.exact_percent(float(match.group(2))) if match.group(2) else None
             found.append((match.group(1), weight, text.strip(), self.fragment(feedback, self.fmt)))
         return found
 
@@ -89,7 +90,8 @@ class _Question:
         fmt = fmt_match.group(1) if fmt_match else "moodle"
         self.fmt = fmt  # Moodle's GIFT reader gives answers and feedback the question text's format
         start, end = text.find("{"), text.rfind("}")
-        title = title or " ".join(_restore(text[:start if start >= 0 else len(text)]).split())[:60] or f"Question {index}"
+        head = text[:start if start >= 0 else len(text)]
+        title = title or " ".join(_restore(head).split())[:60] or f"Question {index}"
         qid, idnumber = self.ctx.ids.derive(_restore(self.idnumber) if self.idnumber else None, title)
         self.ctx.question = qid
         if start < 0 or end < start:
@@ -107,8 +109,8 @@ class _Question:
         if "####" in block:
             block, _, general_text = block.partition("####")
             general = self.fragment(general_text, self.fmt)
-        base = dict(id=qid, idnumber=idnumber, title=title, pos=self.ctx.pos(self.line), stem=stem, tags=self.tags,
-                    explanation=general, points=Decimal(1))
+        base = dict(id=qid, idnumber=idnumber, title=title, pos=self.ctx.pos(self.line), stem=stem,
+                    tags=self.tags, explanation=general, points=Decimal(1))
         return self.typed(block.strip(), base)
 
     def typed(self, block: str, base: dict) -> Question | None:  # type: ignore[type-arg]
@@ -119,7 +121,8 @@ class _Question:
         if tf:
             answer = tf.group(1).startswith("T")
             wrong_fb, right_fb = self.fragment(tf.group(2) or "", self.fmt), self.fragment(tf.group(3) or "", self.fmt)
-            choices = tuple(Choice(id=v, text=self.ctx.plain(v.capitalize(), self.line), correct=(v == "true") == answer,
+            choices = tuple(Choice(id=v, text=self.ctx.plain(v.capitalize(), self.line),
+                                   correct=(v == "true") == answer,
                                    weight=100.0 if (v == "true") == answer else 0.0,
                                    feedback=right_fb if (v == "true") == answer else wrong_fb, pos=pos)
                             for v in ("true", "false"))
@@ -145,19 +148,21 @@ class _Question:
                 if literal == "*":
                     other = OtherAnswer(weight=weight or 0.0, feedback=feedback, pos=pos)
                 else:
-                    texts.append(TextAnswer(text=literal.replace("\\*", "*"), weight=100.0 if weight is None else weight,
-                                            feedback=feedback, pos=pos))
+                    texts.append(TextAnswer(text=literal.replace("\\*", "*"),
+                                            weight=100.0 if weight is None else weight, feedback=feedback, pos=pos))
             if not texts or max(a.weight for a in texts) != 100:
                 self.ctx.report("W702", "a short-answer question with no answer worth 100% is left out", self.line,
                                 "fix the grades")
                 return None
             return ShortAnswer(**base, answers=tuple(texts), other=other, shuffle=False)
-        choices, single = [], any(m == "=" for m, *_ in answers)
+        options: list[Choice] = []
+        single = any(m == "=" for m, *_ in answers)
         for k, (marker, weight, text, feedback) in enumerate(answers):
             value = 100.0 if marker == "=" else (weight or 0.0)
             fragment = self.fragment(text, self.fmt) or self.ctx.plain("", self.line)
-            choices.append(Choice(id=build_letter(k), text=fragment, correct=value == 100 if single else value > 0,
+            options.append(Choice(id=build_letter(k), text=fragment, correct=value == 100 if single else value > 0,
                                   weight=value, feedback=feedback, pos=pos))
+        choices = tuple(options)
         if len(choices) < 2 or (single and sum(c.correct for c in choices) != 1):
             self.ctx.report("W702", "a choice question Moodle's GIFT reader would refuse is left out", self.line,
                             "give it one `=` answer, or `~%N%` weights")
@@ -169,8 +174,9 @@ class _Question:
 
     def numerical(self, block: str, base: dict) -> Question | None:  # type: ignore[type-arg]
         pos = self.ctx.pos(self.line)
-        parts = self.answers(block) if re.match(r"\s*=", block) else [("=", None, block.partition("#")[0].strip(),
-                                                                         self.fragment(block.partition("#")[2], self.fmt))]
+        value_text, _, feedback_text = block.partition("#")
+        parts = self.answers(block) if re.match(r"\s*=", block) else \
+            [("=", None, value_text.strip(), self.fragment(feedback_text, self.fmt))]
         answers = []
         for _, weight, text, feedback in parts:
             text = _restore(text).strip()
@@ -209,8 +215,8 @@ def read_gift(data: bytes, ctx: Ctx) -> list[Bank]:
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
-        line = data[:exc.start].count(b"\n") + 1
-        ctx.report("E001", "the GIFT file is not UTF-8", line, "save it as UTF-8")
+        where = data[:exc.start].count(b"\n") + 1
+        ctx.report("E001", "the GIFT file is not UTF-8", where, "save it as UTF-8")
         return []
     drafts: list[_Draft] = []
     current: _Draft | None = None
@@ -232,8 +238,8 @@ def read_gift(data: bytes, ctx: Ctx) -> list[Bank]:
                 current.questions.append(question.model_copy(update={"group": current.group}))
         chunk, comments = [], []
 
-    for number, raw in enumerate(text.replace("\r\n", "\n").split("\n"), 1):
-        line = raw.rstrip()
+    for number, raw_line in enumerate(text.replace("\r\n", "\n").split("\n"), 1):
+        line = raw_line.rstrip()
         if not line.strip():
             flush()
             continue

@@ -55,7 +55,7 @@ def _fraction(ctx: Ctx, answer: etree._Element) -> float:
     if value is None or not -100 <= value <= 100:
         ctx.dropped(f"the grade `{answer.get('fraction')}` (read as 0%)", answer.sourceline, "check the answer's grade")
         return 0.0
-    return float(value)
+    return build.exact_percent(float(value))
 
 
 def _feedback(ctx: Ctx, answer: etree._Element) -> Fragment | None:
@@ -217,7 +217,7 @@ def essay(ctx: Ctx, element: etree._Element, base: dict[str, Any]) -> Question:
         ctx.dropped("file attachments", line)
     for tag, what in (("graderinfo", "the information for graders"), ("responsetemplate", "the response template")):
         if ctx.fragment(element.find(tag)) is not None:
-            ctx.dropped(what, element.find(tag).sourceline)  # type: ignore[union-attr]
+            ctx.dropped(what, element.sourceline)
     return Essay(**base, response_lines=max(1, min(100, int(lines))))
 
 

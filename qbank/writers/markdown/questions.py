@@ -14,6 +14,7 @@ from qbank.models import (
     MultipleChoice,
     MultipleSelect,
     Numerical,
+    NumericAnswer,
     Ordering,
     Question,
     ShortAnswer,
@@ -130,7 +131,7 @@ def _true_false(question: TrueFalse) -> list[str]:
 def _typed(question: ShortAnswer | Numerical) -> list[str]:
     lines: list[str] = []
     for answer in question.answers:
-        text = answer.source if isinstance(question, Numerical) else answer.text
+        text = answer.source if isinstance(answer, NumericAnswer) else answer.text
         lines.append(f"- = {text}" + (_weight(answer.weight) if answer.weight != 100 else ""))
         lines += _feedback(answer.feedback)
     if isinstance(question, ShortAnswer) and question.other is not None:
