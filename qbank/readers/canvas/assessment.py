@@ -82,7 +82,7 @@ class _Reading:
         pick_text = text_of(find(selection, "selection_number")).strip() if selection is not None else ""
         pick = int(pick_text) if pick_text.isdigit() else None
         points = number(text_of(find(selection, "points_per_item"))) if selection is not None else None
-        title = element.get("title", "").strip() or f"Group {len(self.groups) + 1}"
+        title = element.get("title", "") if element.get("title", "").strip() else f"Group {len(self.groups) + 1}"
         ident = element.get("ident", "")
         gid = recover(ident, self.key, group=True) if self.key is not None else None
         if gid is None or gid in self.group_ids.seen:
@@ -136,7 +136,8 @@ def _bank_key(title: str, ident: str) -> str:
 def read_assessment(element: etree._Element, ctx: ItemContext, key: str | None, meta: Meta | None,
                     banks: dict[str, BankSource]) -> Bank | None:
     fields = _fields(element)
-    title = (meta.title if meta and meta.title else element.get("title", "")).strip() or "Quiz"
+    title = meta.title if meta and meta.title and meta.title.strip() else element.get("title", "")
+    title = title if title.strip() else "Quiz"
     reading = _Reading(ctx, key, banks)
     for section in children(element, "section"):
         reading.section(section, 0)
@@ -185,5 +186,5 @@ def read_objectbank(source: BankSource, element: etree._Element, ctx: ItemContex
 def bank_source(element: etree._Element, file: str, member: str) -> BankSource:
     fields = _fields(element)
     ident = element.get("ident", "")
-    title = fields.get("bank_title", "").strip() or ident or "Question bank"
+    title = fields.get("bank_title", "") if fields.get("bank_title", "").strip() else ident or "Question bank"
     return BankSource(ident, title, children(element, "item"), file, member)

@@ -147,7 +147,7 @@ def build_question(item: RawItem, ctx: ItemContext, index: int, group: str | Non
         return None
     qid, idnumber = _question_id(item, ctx, index)
     common: dict[str, Any] = {
-        "id": qid, "title": item.title.strip() or f"Question {index}", "pos": pos,
+        "id": qid, "title": item.title if item.title.strip() else f"Question {index}", "pos": pos,
         "stem": ctx.fragment(item.stem, f"{label} text", item.line),
         "points": _points(item, ctx, Decimal(0) if kind == "text_only_question" else Decimal(1)),
         "group": group,

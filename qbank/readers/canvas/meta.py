@@ -45,7 +45,8 @@ class Meta:
 
 
 def read_meta(root: etree._Element, member: str, file: str, text: PackageText, report: Report) -> Meta:
-    values = {local(c): text_of(c).strip() for c in children(root)}
+    exact = {local(c): text_of(c) for c in children(root)}
+    values = {k: v.strip() for k, v in exact.items()}
     description = None
     raw = values.get("description", "")
     if raw:
@@ -59,7 +60,7 @@ def read_meta(root: etree._Element, member: str, file: str, text: PackageText, r
     if dropped:
         report.add("W701", f"quiz settings the model cannot hold are dropped: {', '.join(sorted(dropped))}",
                    Pos(file=file, line=root.sourceline or 1), hint="set them again in the LMS after import")
-    return Meta(values.get("title") or None, description,
+    return Meta(exact.get("title") if values.get("title") else None, description,
                 shuffle.lower() == "true" if shuffle else None,
                 int(limit) if limit.isdigit() else None,
                 int(attempts) if attempts.lstrip("-").isdigit() else None)

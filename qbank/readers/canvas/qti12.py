@@ -173,7 +173,7 @@ def _metadata(item: etree._Element) -> dict[str, str]:
             label, value = first(entry, "fieldlabel"), first(entry, "fieldentry")
             key = text_of(label).strip()
             if key and key not in found:
-                found[key] = text_of(value).strip()
+                found[key] = text_of(value).strip() if key != "bank_title" else text_of(value)
         elif name in ("qmd_itemtype", "qmd_questiontype") and name not in found:
             found[name if name == "qmd_itemtype" else "question_type"] = text_of(entry).strip()
     return found

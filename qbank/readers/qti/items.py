@@ -71,7 +71,7 @@ def _interactions(body: etree._Element) -> list[etree._Element]:
 def build_question(root: etree._Element, ctx: ItemCtx, group: str | None, points_hint: Decimal | None) -> Question | None:
     """The question the normalised item ``root`` holds, or None (W702) when qbank cannot hold it."""
     identifier = root.get("identifier", "")
-    title = root.get("title", "").strip() or identifier
+    title = root.get("title", "") if root.get("title", "").strip() else identifier
     label = f"`{title}`"
     line = root.sourceline or 1
     body = root.find("itemBody")

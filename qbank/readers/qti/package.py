@@ -97,7 +97,7 @@ class _Reader:
         root = self.document(member)
         if root is None or root.tag != "assessmentTest":
             return None
-        title = root.get("title", "").strip() or root.get("identifier", "") or "Test"
+        title = root.get("title", "") if root.get("title", "").strip() else root.get("identifier", "") or "Test"
         identifier = root.get("identifier", "")
         key = identifier[5:] if identifier.startswith("test-") and root.get("toolName") == "qbank" else \
             (slug(title) or slug(identifier) or "bank")
@@ -151,7 +151,7 @@ class _Reader:
     def _group(self, section: etree._Element, test_title: str, ids: Ids, member: str) -> Group | None:
         selection = section.find("selection")
         pick = selection.get("select") if selection is not None else None
-        title = section.get("title", "").strip()
+        title = section.get("title", "")
         if pick is None and title in (test_title, ""):
             return None
         gid = ids.derive(None, title or section.get("identifier", "group"))[0]
