@@ -10,7 +10,7 @@ conditions that display it.
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 from lxml import html as lxml_html
@@ -36,6 +36,9 @@ from qbank.readers.markdown.typed import choice_id
 from . import blanks as blank_text
 from . import numbers
 from .qti12 import Condition, Label, RawItem, RawResponse, leaves, local, text_of
+
+if TYPE_CHECKING:
+    from .items import ItemContext
 
 __all__ = ["choices", "matching", "numerical", "scored_idents", "short_answer", "text_answers"]
 
@@ -73,7 +76,7 @@ def text_answers(item: RawItem) -> list[str]:
     return [value for condition in _scoring(item) for value in _positive(condition)]
 
 
-def _feedback_for(item: RawItem, ctx: Any, value: str, respident: str, ident: str | None, label: str,
+def _feedback_for(item: RawItem, ctx: ItemContext, value: str, respident: str, ident: str | None, label: str,
                   used: set[str]) -> Fragment | None:
     """Feedback shown for answer ``value`` (``ident``: its label's ident): ``<ident>_fb``, else
     the feedback a condition testing only that answer displays."""
@@ -90,7 +93,7 @@ def _feedback_for(item: RawItem, ctx: Any, value: str, respident: str, ident: st
     return None
 
 
-def report_unused_feedback(item: RawItem, question: Question, ctx: Any, label: str) -> None:
+def report_unused_feedback(item: RawItem, question: Question, ctx: ItemContext, label: str) -> None:
     used = item.used_feedback | GENERAL
     unused = [name for name in item.feedback if name not in used]
     if unused:
@@ -107,7 +110,7 @@ def _labels(response: RawResponse) -> list[Label]:
     return [label for label in response.labels if label.ident]
 
 
-def _no_answer(ctx: Any, item: RawItem, label: str, what: str) -> None:
+def _no_answer(ctx: ItemContext, item: RawItem, label: str, what: str) -> None:
     ctx.report.add("W702", f"{label}: {what}, so it cannot be scored; it is left out", ctx.pos(item.line),
                    hint="mark its correct answer in the LMS and export it again, or recreate it by hand")
 
@@ -115,7 +118,7 @@ def _no_answer(ctx: Any, item: RawItem, label: str, what: str) -> None:
 # --- choice questions ---------------------------------------------------------------------
 
 
-def choices(kind: str, item: RawItem, ctx: Any, common: dict[str, Any], label: str) -> Question | None:
+def choices(kind: str, item: RawItem, ctx: ItemContext, common: dict[str, Any], label: str) -> Question | None:
     lids = [r for r in item.responses if r.kind == "lid"]
     if not lids or not _labels(lids[0]):
         _no_answer(ctx, item, label, "it has no options")
@@ -157,7 +160,7 @@ def choices(kind: str, item: RawItem, ctx: Any, common: dict[str, Any], label: s
     return MultipleChoice(**common, choices=tuple(made), shuffle=ctx.shuffle)
 
 
-def _true_false(item: RawItem, ctx: Any, common: dict[str, Any], options: list[Label], correct: list[str],
+def _true_false(item: RawItem, ctx: ItemContext, common: dict[str, Any], options: list[Label], correct: list[str],
                 feedback: list[Fragment | None], label: str) -> Question | None:
     names = [" ".join(text_of_material(o).split()).casefold() for o in options]
     if len(options) != 2 or sorted(names) != ["false", "true"] or len(correct) != 1:
@@ -190,7 +193,7 @@ def text_of_material(label: Label) -> str:
 # --- typed answers ----------------------------------------------------------------------------
 
 
-def short_answer(item: RawItem, ctx: Any, common: dict[str, Any], label: str) -> Question | None:
+def short_answer(item: RawItem, ctx: ItemContext, common: dict[str, Any], label: str) -> Question | None:
     response = next((r for r in item.responses if r.kind in ("str", "num")), None)
     respident = response.ident if response is not None else None
     values: list[tuple[str, Decimal]] = []
@@ -215,7 +218,7 @@ def short_answer(item: RawItem, ctx: Any, common: dict[str, Any], label: str) ->
     return ShortAnswer(**common, answers=tuple(made), case_sensitive=case)
 
 
-def numerical(item: RawItem, ctx: Any, common: dict[str, Any], label: str) -> Question | None:
+def numerical(item: RawItem, ctx: ItemContext, common: dict[str, Any], label: str) -> Question | None:
     made = []
     used: set[str] = set()
     scoring = _scoring(item)
@@ -241,7 +244,7 @@ def numerical(item: RawItem, ctx: Any, common: dict[str, Any], label: str) -> Qu
 # --- matching and blanks ----------------------------------------------------------------------
 
 
-def matching(item: RawItem, ctx: Any, common: dict[str, Any], label: str) -> Question | None:
+def matching(item: RawItem, ctx: ItemContext, common: dict[str, Any], label: str) -> Question | None:
     lids = [r for r in item.responses if r.kind == "lid"]
     rights: dict[str, Label] = {}
     for response in lids:
@@ -273,7 +276,7 @@ def matching(item: RawItem, ctx: Any, common: dict[str, Any], label: str) -> Que
     return Matching(**common, pairs=tuple(pairs), distractors=distractors, shuffle=ctx.shuffle)
 
 
-def blanks(kind: str, item: RawItem, ctx: Any, common: dict[str, Any], label: str) -> Question | None:
+def blanks(kind: str, item: RawItem, ctx: ItemContext, common: dict[str, Any], label: str) -> Question | None:
     responses = [r for r in item.responses if r.kind in ("lid", "str")]
     names = [blank_text.name_of(r) for r in responses]
     html, order = blank_text.stem_with_blanks(item, ctx, names, label)

@@ -8,10 +8,13 @@ numbers blanks 1, 2, ... in stem order, so the order of first appearance decides
 from __future__ import annotations
 
 import re
-from typing import Any
+from typing import TYPE_CHECKING
 
 from ..foreign.packagetext import blank_token
 from .qti12 import RawItem, RawResponse
+
+if TYPE_CHECKING:
+    from .items import ItemContext
 
 __all__ = ["name_of", "stem_with_blanks"]
 
@@ -24,7 +27,7 @@ def name_of(response: RawResponse) -> str:
     return response.ident.removeprefix("response_")
 
 
-def stem_with_blanks(item: RawItem, ctx: Any, names: list[str], label: str) -> tuple[str, list[int]]:
+def stem_with_blanks(item: RawItem, ctx: ItemContext, names: list[str], label: str) -> tuple[str, list[int]]:
     """The stem's HTML with a blank marker per blank, and the response index of each blank in order."""
     order: list[int] = []
     repeated: list[str] = []

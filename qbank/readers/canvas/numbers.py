@@ -8,17 +8,20 @@ Canvas writes (``numerical_resprocessing`` in ``lib/cc/qti/qti_items.rb``): an e
 from __future__ import annotations
 
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING
 
 from qbank.models import NumericAnswer
 from qbank.numberformat import format_decimal
 
 from .qti12 import Condition, leaves, local, number, text_of
 
+if TYPE_CHECKING:
+    from .items import ItemContext
+
 __all__ = ["answer"]
 
 
-def answer(condition: Condition, ctx: Any, label: str, weight: float) -> NumericAnswer | None:
+def answer(condition: Condition, ctx: ItemContext, label: str, weight: float) -> NumericAnswer | None:
     bounds: dict[str, Decimal] = {}
     pos = ctx.pos(condition.line)
     for leaf, negated in leaves(condition.test):

@@ -14,9 +14,8 @@ from decimal import Decimal, InvalidOperation
 
 from lxml import etree
 
-from qbank.models import Pos
-
-__all__ = ["Condition", "Label", "Material", "RawItem", "RawResponse", "children", "first", "leaves", "local", "number", "read_item",
+__all__ = ["Condition", "Label", "Material", "RawItem", "RawResponse", "children", "first", "leaves", "local", "number",
+           "read_item",
            "text_of"]
 
 _LOOKS_HTML = re.compile(r"<[A-Za-z/!]")

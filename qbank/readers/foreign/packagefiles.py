@@ -17,6 +17,7 @@ from pathlib import PurePosixPath
 from urllib.parse import unquote
 
 from qbank.assets import MEDIA_TYPES, svg_problem
+
 from .archive import Package
 from .build import Media
 from .report import Report

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from lxml import etree
 
@@ -37,6 +37,9 @@ from qbank.numberformat import format_decimal
 from ..foreign.packagetext import blank_token
 from .scoring import Branch, Declaration, branches, decimal
 
+if TYPE_CHECKING:
+    from .items import ItemCtx
+
 __all__ = ["Part", "blanks_or_entry", "choices", "matching", "ordering"]
 
 
@@ -60,7 +63,7 @@ def _detach(element: etree._Element) -> None:
 class Part:
     """One item being read: its context, declarations, feedback and the question's common fields."""
 
-    ctx: Any  # items.ItemCtx
+    ctx: ItemCtx
     root: etree._Element
     responses: dict[str, Declaration]
     feedback: dict[str, etree._Element]
@@ -128,7 +131,8 @@ def choices(interaction: etree._Element, part: Part) -> Question | None:
         return None
     if single and ids == ["true", "false"] and [t.source.strip().casefold() for t in texts] == ["true", "false"]:
         made = [Choice(id=i, text=t, correct=i in correct, weight=100.0 if i in correct else 0.0, feedback=f,
-                       pos=part.ctx.pos(o.sourceline)) for i, t, f, o in zip(ids, texts, feedback, options, strict=True)]
+                       pos=part.ctx.pos(o.sourceline))
+                for i, t, f, o in zip(ids, texts, feedback, options, strict=True)]
         return TrueFalse(**part.common, answer=made[0].correct, choices=tuple(made), shuffle=False)
     if single:
         first = correct[0]
@@ -139,7 +143,8 @@ def choices(interaction: etree._Element, part: Part) -> Question | None:
         weights = {i: (part.weight(mapped[i]) if i in mapped else (100.0 if i in correct else 0.0)) for i in ids}
         weights[first] = 100.0
         made = [Choice(id=i, text=t, correct=i == first, weight=weights[i], feedback=f,
-                       pos=part.ctx.pos(o.sourceline)) for i, t, f, o in zip(ids, texts, feedback, options, strict=True)]
+                       pos=part.ctx.pos(o.sourceline))
+                for i, t, f, o in zip(ids, texts, feedback, options, strict=True)]
         return MultipleChoice(**part.common, choices=tuple(made), shuffle=shuffle)
     if mapped:
         weights = {i: part.weight(mapped.get(i, Decimal(0))) for i in ids}
@@ -169,12 +174,12 @@ def matching(interaction: etree._Element, part: Part) -> Question | None:
     by_id = {t.get("identifier", ""): t for t in targets}
     answer: dict[str, str] = {}
     for value in declaration.correct:
-        source, _, target = value.partition(" ")
-        answer.setdefault(source, target.strip())
+        left, _, right = value.partition(" ")
+        answer.setdefault(left, right.strip())
     pairs: list[MatchPair] = []
     used: set[str] = set()
     for source in sources:
-        target = by_id.get(answer.get(source.get("identifier", ""), ""))
+        target = by_id.get(answer.get(source.get("identifier", ""), "") or "")
         if target is None:
             part.report("W701", "a prompt with no correct match is dropped", source.sourceline,
                         "add its match by hand after import")

@@ -68,7 +68,8 @@ def _interactions(body: etree._Element) -> list[etree._Element]:
     return [e for e in body.iter() if isinstance(e.tag, str) and e.tag.endswith("Interaction")]
 
 
-def build_question(root: etree._Element, ctx: ItemCtx, group: str | None, points_hint: Decimal | None) -> Question | None:
+def build_question(root: etree._Element, ctx: ItemCtx, group: str | None,
+                   points_hint: Decimal | None) -> Question | None:
     """The question the normalised item ``root`` holds, or None (W702) when qbank cannot hold it."""
     identifier = root.get("identifier", "")
     title = root.get("title", "") if root.get("title", "").strip() else identifier

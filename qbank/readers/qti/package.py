@@ -18,7 +18,7 @@ from pathlib import Path
 from lxml import etree
 
 from qbank import render
-from qbank.models import Bank, Fragment, Group, Pos, Question
+from qbank.models import Bank, Fragment, Group, Question
 from qbank.readers.markdown.reader import slug
 
 from ..foreign import safexml
@@ -177,6 +177,10 @@ def _inner_html(reader: _Reader, element: etree._Element, member: str) -> str:
     return Content().inner(element)
 
 
+def _tag(root: etree._Element | None) -> str:
+    return str(root.tag) if root is not None else ""
+
+
 def read_qti(path: Path, report: Report, media: Media, renderer: render.Renderer) -> list[Bank]:
     try:
         with path.open("rb") as handle:
@@ -203,9 +207,8 @@ def _read(reader: _Reader, path: Path) -> list[Bank]:
     items = [r.href for r in resources if "item" in r.type] or sorted(
         n for n in reader.package.names if n.lower().endswith(".xml") and n != "imsmanifest.xml")
     ids = Ids()
-    questions = [q for q in (reader.item(m, ids, None, None) for m in items
-                             if reader.document(m) is not None and reader.document(m).tag == "assessmentItem")
-                 if q is not None]
+    items = [m for m in items if _tag(reader.document(m)) == "assessmentItem"]
+    questions = [q for q in (reader.item(m, ids, None, None) for m in items) if q is not None]
     if not questions:
         reader.report.add("E701", "no QTI 2.x or 3.0 assessment item found", reader.package.pos(""),
                           hint="a QTI package lists its items in imsmanifest.xml")
