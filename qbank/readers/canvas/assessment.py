@@ -57,6 +57,7 @@ class _Reading:
     groups: list[Group] = field(default_factory=list)
     group_ids: Ids = field(default_factory=Ids)
     count: int = 0
+    missing_bank: bool = False  # the group being read draws from a bank the package lacks (reported once)
 
     def item(self, element: etree._Element, group: str | None) -> None:
         self.count += 1
@@ -98,7 +99,9 @@ class _Reading:
         for ref in [find(s, "sourcebank_ref") for s in children(find(element, "selection_ordering"))
                     if find(s, "sourcebank_ref") is not None] if find(element, "selection_ordering") is not None \
                 else []:
-            self.from_bank(text_of(ref).strip(), group, pos)
+            external = text_of(find(selection, "sourcebank_is_external")).strip() == "true"
+            self.from_bank(text_of(ref).strip(), group, pos,
+                           text_of(find(selection, "sourcebank_context")).strip() if external else None)
         for child in children(element):
             name = child.tag.rsplit("}", 1)[-1] if isinstance(child.tag, str) else ""
             if name == "item":
@@ -107,16 +110,23 @@ class _Reading:
                 self.group(child, depth + 1)
         if len(self.questions) == before:
             self.groups.remove(group)
+            if self.missing_bank:
+                self.missing_bank = False
+                return
             self.ctx.report.add("W701", f"group `{title}` holds no question qbank can read; it is dropped", pos,
                                 hint="add its questions by hand after import")
 
-    def from_bank(self, ref: str, group: Group, pos: Pos) -> None:
+    def from_bank(self, ref: str, group: Group, pos: Pos, external: str | None) -> None:
         bank = self.banks.get(ref)
         if bank is None:
-            self.ctx.report.add(
-                "W701", f"group `{group.title}` draws {group.pick or 'all'} question(s) from question bank `{ref}`, "
-                "which is not in this package (Canvas leaves banks out of quiz exports); the group is empty",
-                pos, hint="export the whole course (.imscc) to bring the bank along")
+            where = (f"a bank of another course ({external or 'external'}), which no export of this course holds"
+                     if external is not None else
+                     "which is not in this package (Canvas leaves banks out of quiz exports)")
+            hint = ("export that course too and import its bank" if external is not None
+                    else "export the whole course (.imscc) to bring the bank along")
+            self.ctx.report.add("W701", f"group `{group.title}` draws {group.pick or 'all'} question(s) from question "
+                                f"bank `{ref}`, {where}; the group is empty", pos, hint=hint)
+            self.missing_bank = True
             return
         bank.used_by.append(group.title)
         self.ctx.report.add("W703", f"group `{group.title}` draws from question bank `{bank.title}`: its "
