@@ -202,13 +202,15 @@ def _read(reader: _Reader, path: Path) -> list[Bank]:
         return []
     tests = [r.href for r in resources if "test" in r.type or "assessment_xml" in r.type]
     banks = [bank for bank in (reader.test(t) for t in tests) if bank is not None]
-    if banks:
+    if banks or reader.report.failed:
         return banks
     items = [r.href for r in resources if "item" in r.type] or sorted(
         n for n in reader.package.names if n.lower().endswith(".xml") and n != "imsmanifest.xml")
     ids = Ids()
     items = [m for m in items if _tag(reader.document(m)) == "assessmentItem"]
     questions = [q for q in (reader.item(m, ids, None, None) for m in items) if q is not None]
+    if reader.report.failed:
+        return []
     if not questions:
         reader.report.add("E701", "no QTI 2.x or 3.0 assessment item found", reader.package.pos(""),
                           hint="a QTI package lists its items in imsmanifest.xml")
