@@ -34,7 +34,8 @@ def choice(ident: str, qtype: str, labels: list[tuple[str, str]], correct: list[
 def typed(ident: str, answers: list[str]) -> str:
     tests = "".join(f'<varequal respident="response1">{a}</varequal>' for a in answers)
     processing = (f'<resprocessing><respcondition><conditionvar>{tests}</conditionvar>'
-                  f'<setvar action="Set" varname="SCORE">100</setvar></respcondition></resprocessing>') if answers else ""
+                  f'<setvar action="Set" varname="SCORE">100</setvar></respcondition></resprocessing>'
+                  ) if answers else ""
     return (f'<item ident="{ident}" title="{ident}"><presentation><material><mattext>Type.</mattext></material>'
             f'<response_str ident="response1"><render_fib><response_label ident="a"/></render_fib></response_str>'
             f"</presentation>{processing}</item>")
@@ -66,7 +67,8 @@ def test_true_false_without_true_and_false_is_multiple_choice(tmp_path: Path) ->
 
 
 def test_no_correct_option_is_reported_not_guessed(tmp_path: Path) -> None:
-    result = read(tmp_path, choice("none", "multiple_choice_question", [("1", "a"), ("2", "b")], []) + typed("ok", ["x"]))
+    result = read(tmp_path, choice("none", "multiple_choice_question", [("1", "a"), ("2", "b")], [])
+                  + typed("ok", ["x"]))
     assert [q.id for q in result.banks[0].questions] == ["ok"]
     assert [d.code for d in result.diagnostics] == ["W702"] and "`none`" in result.diagnostics[0].message
 

@@ -20,6 +20,8 @@ from .package import read_canvas
 
 __all__ = ["CanvasReader"]
 
+_QTI2_MARKERS = (b"imsqti_item_xmlv2", b"imsqti_item_xmlv3", b"imsqti_test_xmlv", b"imsqti_assessment_xmlv2")
+
 
 class CanvasReader(Reader):
     name = "canvas"
@@ -38,12 +40,16 @@ class CanvasReader(Reader):
                     names = archive.namelist()
                     if len(names) > 100_000:
                         return False
-                    if any(n.startswith("non_cc_assessments/") or n.endswith("assessment_meta.xml") for n in names):
-                        return True
+                    text = b""
                     if "imsmanifest.xml" in names:
                         with archive.open("imsmanifest.xml") as manifest:
                             text = manifest.read(1 << 20)
-                        return b"imsqti_xmlv1p2" in text and b"imsqti_item_xmlv2" not in text
+                    if any(marker in text for marker in _QTI2_MARKERS):
+                        return False  # a QTI 2.x/3.0 package (which may carry a stray assessment_meta.xml)
+                    if b"imsqti_xmlv1p2" in text or b"imsqti_assessment_xmlv1p2" in text:
+                        return True
+                    return any(n.startswith("non_cc_assessments/") or n.endswith("assessment_meta.xml")
+                               for n in names)
             except (zipfile.BadZipFile, OSError, KeyError, ValueError):
                 return False
             return False

@@ -53,6 +53,7 @@ class _Reading:
     ctx: ItemContext
     key: str | None
     banks: dict[str, BankSource]
+    items: dict[str, tuple[etree._Element, str, str]] = field(default_factory=dict)  # ident → (item, member, file)
     questions: list[Question] = field(default_factory=list)
     groups: list[Group] = field(default_factory=list)
     group_ids: Ids = field(default_factory=Ids)
@@ -72,10 +73,20 @@ class _Reading:
                 self.item(child, None)
             elif name == "section":
                 self.group(child, depth)
+            elif name == "itemref" and child.get("linkrefid", "") in self.items:
+                self.referenced(child.get("linkrefid", ""), None)
             elif name in ("itemref", "sectionref"):
-                self.ctx.report.add("W701", f"`{name}` {child.get('linkrefid', '')} refers to content outside this "
-                                    "file, which Canvas's own exports never do; it is dropped",
-                                    self.ctx.pos(child.sourceline or 1), hint="export the quiz again from Canvas")
+                self.ctx.report.add("W701", f"`{name}` {child.get('linkrefid', '')} refers to nothing in this "
+                                    "package; it is dropped", self.ctx.pos(child.sourceline or 1),
+                                    hint="export the quiz again with its items")
+
+    def referenced(self, ident: str, group: str | None) -> None:
+        """An item in a file of its own (``itemref``, as mkdocs-quiz writes), read where it is referenced."""
+        element, member, file = self.items[ident]
+        saved = self.ctx.file, self.ctx.member
+        self.ctx.file, self.ctx.member = file, member
+        self.item(element, group)
+        self.ctx.file, self.ctx.member = saved
 
     def group(self, element: etree._Element, depth: int) -> None:
         pos = self.ctx.pos(element.sourceline or 1)
@@ -106,6 +117,8 @@ class _Reading:
             name = child.tag.rsplit("}", 1)[-1] if isinstance(child.tag, str) else ""
             if name == "item":
                 self.item(child, gid)
+            elif name == "itemref" and child.get("linkrefid", "") in self.items:
+                self.referenced(child.get("linkrefid", ""), gid)
             elif name == "section":
                 self.group(child, depth + 1)
         if len(self.questions) == before:
@@ -144,11 +157,11 @@ def _bank_key(title: str, ident: str) -> str:
 
 
 def read_assessment(element: etree._Element, ctx: ItemContext, key: str | None, meta: Meta | None,
-                    banks: dict[str, BankSource]) -> Bank | None:
+                    banks: dict[str, BankSource], items: dict[str, tuple[etree._Element, str, str]]) -> Bank | None:
     fields = _fields(element)
     title = meta.title if meta and meta.title and meta.title.strip() else element.get("title", "")
     title = title if title.strip() else "Quiz"
-    reading = _Reading(ctx, key, banks)
+    reading = _Reading(ctx, key, banks, items)
     for section in children(element, "section"):
         reading.section(section, 0)
     for item in children(element, "item"):

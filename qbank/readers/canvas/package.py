@@ -125,6 +125,8 @@ def _read(package: Package, path: Path, report: Report, media: Media, renderer: 
             source = bank_source(element, package.pos(document.member).file, document.member)
             banks[source.ident] = source
             bank_elements.append((source, element))
+    items = {element.get("ident", ""): (element, document.member, package.pos(document.member).file)
+             for document in documents for element in children(document.root, "item")}
     made: list[Bank] = []
     applied: set[str] = set()
     for document in documents:
@@ -136,7 +138,7 @@ def _read(package: Package, path: Path, report: Report, media: Media, renderer: 
                 applied.add(ident)
             ctx = ItemContext(report, text, document.member, package.pos(document.member).file, key, Ids(),
                               meta[1].shuffle if meta is not None and meta[1].shuffle is not None else True)
-            bank = read_assessment(element, ctx, key, meta[1] if meta else None, banks)
+            bank = read_assessment(element, ctx, key, meta[1] if meta else None, banks, items)
             if bank is not None:
                 made.append(bank)
     for folder, (member, _) in sorted(metas.items()):

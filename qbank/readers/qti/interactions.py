@@ -70,6 +70,7 @@ class Part:
     used: set[str]
     label: str
     common: dict[str, Any]
+    declared: bool  # the item declares its points (MAXSCORE or normalMaximum)
 
     @property
     def points(self) -> Decimal:
@@ -79,8 +80,11 @@ class Part:
     def declaration(self, interaction: etree._Element) -> Declaration | None:
         return self.responses.get(interaction.get("responseIdentifier", ""))
 
-    def weight(self, value: Decimal) -> float:
-        return float(value * 100 / self.points) if self.points else 0.0
+    def weight(self, value: Decimal, full: Decimal | None = None) -> float:
+        """``value`` as a percentage of the points; of ``full`` (what the item's own scoring gives a
+        fully correct answer) when the item declares no points (then it is worth 1, as in Canvas)."""
+        scale = self.points if self.declared or not full else full
+        return float(value * 100 / scale) if scale else 0.0
 
     def feedback_of(self, identifier: str) -> Fragment | None:
         node = self.feedback.get(identifier)
@@ -98,8 +102,9 @@ class Part:
         _detach(interaction)
         content = self.ctx.new_content(f"{self.label} text", body.sourceline)
         html = content.inner(body)
-        if prompt is not None:
-            html += content.inner(prompt)
+        if prompt is not None and " ".join("".join(prompt.itertext()).split()) not in " ".join(
+                "".join(body.itertext()).split()):
+            html += content.inner(prompt)  # a prompt that repeats the body's text is not shown twice
         return self.ctx.fragment(html, body.sourceline, f"{self.label} text")
 
     def report(self, code: str, message: str, line: int | None, hint: str) -> None:
@@ -140,14 +145,16 @@ def choices(interaction: etree._Element, part: Part) -> Question | None:
             part.report("W703", f"{len(correct)} options are correct in a single-choice interaction; the first is "
                         "the correct option and the others keep their credit as weights", interaction.sourceline,
                         "make it a multiple-select question if several options are right")
-        weights = {i: (part.weight(mapped[i]) if i in mapped else (100.0 if i in correct else 0.0)) for i in ids}
+        full = max(mapped.values(), default=None)
+        weights = {i: (part.weight(mapped[i], full) if i in mapped else (100.0 if i in correct else 0.0)) for i in ids}
         weights[first] = 100.0
         made = [Choice(id=i, text=t, correct=i == first, weight=weights[i], feedback=f,
                        pos=part.ctx.pos(o.sourceline))
                 for i, t, f, o in zip(ids, texts, feedback, options, strict=True)]
         return MultipleChoice(**part.common, choices=tuple(made), shuffle=shuffle)
     if mapped:
-        weights = {i: part.weight(mapped.get(i, Decimal(0))) for i in ids}
+        full = sum((v for v in mapped.values() if v > 0), Decimal(0))
+        weights = {i: part.weight(mapped.get(i, Decimal(0)), full) for i in ids}
     else:
         part.report("W703", "all-or-nothing scoring of several options is read as partial credit (each correct "
                     "option earns its share, each wrong one costs as much)", interaction.sourceline,
@@ -264,7 +271,8 @@ def _place(known: list[Any], fixed: dict[int, Any]) -> list[Any]:
 
 
 def _short_answer(declaration: Declaration, part: Part) -> Question | None:
-    entries = [(key, part.weight(value), case) for key, value, case in declaration.mapping] or \
+    full = max((value for _, value, _ in declaration.mapping), default=None)
+    entries = [(key, part.weight(value, full), case) for key, value, case in declaration.mapping] or \
         [(value, 100.0, True) for value in declaration.correct]
     if not entries:
         part.report("W702", "no accepted answer is declared; it is left out", declaration.line, "check the item file")
@@ -283,14 +291,17 @@ def _short_answer(declaration: Declaration, part: Part) -> Question | None:
     return ShortAnswer(**part.common, answers=tuple(answers), case_sensitive=case_sensitive)
 
 
-def _numeric_answer(branch: Branch, part: Part) -> NumericAnswer | None:
+def _numeric_answer(branch: Branch, part: Part, declaration: Declaration, full: Decimal | None
+                    ) -> NumericAnswer | None:
     test = branch.test
     pos = part.ctx.pos(test.sourceline if test is not None else None)
-    weight = part.weight(branch.score) if branch.score is not None else 0.0
+    weight = part.weight(branch.score, full) if branch.score is not None else 0.0
     if test is None:
         return None
     if test.tag == "equal":
         values = [decimal(v.text) for v in test.iter("baseValue")]
+        if test.find("correct") is not None and declaration.correct:
+            values = [decimal(declaration.correct[0])]
         value = values[0] if values else None
         if value is None:
             return None
@@ -320,8 +331,9 @@ def _numerical(declaration: Declaration, part: Part, unit: str) -> Question | No
     feedback = {identifier: k for k, (_, identifier) in _answer_feedback(part).items()}
     known: list[NumericAnswer] = []
     fixed: dict[int, NumericAnswer] = {}
+    full = max((b.score for b in branches(part.root) if b.score is not None), default=None)
     for branch in branches(part.root):
-        answer = _numeric_answer(branch, part)
+        answer = _numeric_answer(branch, part, declaration, full)
         if answer is None:
             continue
         ids = [i for i in branch.feedback if i in feedback]

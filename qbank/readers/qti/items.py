@@ -11,6 +11,7 @@ interactions...) is a question qbank cannot hold, reported and left out.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from decimal import Decimal
 from typing import Any
@@ -64,6 +65,21 @@ class ItemCtx:
         return Content(lost_math=lost, **kwargs)
 
 
+def _general(identifier: str) -> str | None:
+    """Which of the question's own feedbacks a modalFeedback is: qbank's names, then the patterns
+    Canvas's importer uses (``assessment_item_converter.rb`` ``get_feedback``)."""
+    if identifier in _GENERAL:
+        return _GENERAL[identifier]
+    lower = identifier.lower()
+    if re.search(r"wrong|incorrect|_ic$", lower):
+        return "incorrect_feedback"
+    if re.search(r"correct|_c$", lower):
+        return "correct_feedback"
+    if re.search(r"solution|general|_all$|^feedback$|explanation", lower):
+        return "explanation"
+    return None
+
+
 def _interactions(body: etree._Element) -> list[etree._Element]:
     return [e for e in body.iter() if isinstance(e.tag, str) and e.tag.endswith("Interaction")]
 
@@ -103,13 +119,21 @@ def build_question(root: etree._Element, ctx: ItemCtx, group: str | None,
         common["time_limit"] = int(float(limits.get("maxTime", "0")))
     feedback = feedback_ids(root)
     used: set[str] = set()
-    for identifier_, name in _GENERAL.items():
-        node = feedback.get(identifier_)
-        if node is not None:
+    choice_ids = {c.get("identifier", "") for c in body.iter("simpleChoice", "inlineChoice")}
+    for identifier_, node in feedback.items():
+        name = _general(identifier_) if identifier_ not in choice_ids else None
+        if name is not None and name not in common:
             common[name] = ctx.content(node, f"{label} feedback")
             used.add(identifier_)
-    part = interactions.Part(ctx, root, responses, feedback, used, label, common)
+    part = interactions.Part(ctx, root, responses, feedback, used, label, common, points is not None)
     question: Question | None
+    if not found and responses:
+        strange = sorted({e.tag for e in body.iter() if isinstance(e.tag, str) and "interaction" in e.tag.lower()})
+        ctx.report.add("W702", f"{label} declares the response(s) {', '.join(sorted(responses))} but has no "
+                       "interaction qbank knows" + (f" (found {', '.join(f'<{t}>' for t in strange)})" if strange
+                                                    else "") + "; it is left out", ctx.pos(line),
+                       hint="the item is not valid QTI; fix it in the tool that wrote it")
+        return None
     if not found:
         common["points"] = points if points is not None else Decimal(0)
         common["stem"] = ctx.content(body, f"{label} text")
