@@ -96,6 +96,7 @@ CODES: dict[str, Code] = {
     "T003": Code("error", "weight the target cannot represent"),
     "T004": Code("warning", "content the target renders differently"),
     "T005": Code("error", "content the target cannot carry"),
+    "T006": Code("warning", "content the target's import is reported to lose (unverified)"),
     # output
     "E901": Code("error", "cannot write output"),
     "E902": Code("error", "unknown target"),

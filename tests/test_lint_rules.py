@@ -71,7 +71,7 @@ CASES: dict[str, tuple[str | bytes, int, int | None]] = {
 }
 # Codes raised by other stages, each tested where that stage is: exporters (T...), the CLI
 # (E9..), and conditions that need special files (unreadable, oversized) or several banks (E210).
-ELSEWHERE = {"E003", "E005", "E210", "E405", "E901", "E902", "E903", "T001", "T002", "T003", "T004", "T005",
+ELSEWHERE = {"E003", "E005", "E210", "E405", "E901", "E902", "E903", "T001", "T002", "T003", "T004", "T005", "T006",
              # raised by the readers of foreign formats: tests/test_import_*.py
              "E701", "E702", "E904", "W701", "W702", "W703"}
 

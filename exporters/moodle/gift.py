@@ -210,7 +210,7 @@ class GiftExporter(Exporter):
         "multiple-choice", "multiple-select", "true-false", "short-answer", "numerical", "essay",
         "matching", "description",
     })
-    alternatives = {"fill-in-blanks": "moodle-xml", "ordering": "qti21"}
+    alternatives = {"fill-in-blanks": "moodle-xml", "ordering": "moodle-xml"}
     holds = frozenset({"idnumber", "other-answer"})
     options = (
         Option("asset-base-url", "URL where you host the bank's images (GIFT cannot carry files); "
