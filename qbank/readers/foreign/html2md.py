@@ -257,13 +257,14 @@ class _Converter:
         fence = "```"
         while fence in code:
             fence += "`"
-        rendered = {language: render.sanitize(self.renderer.markdown_to_html(f"{fence}{language}\n{code}\n{fence}"))
-                    for language in _LANGUAGES}
-        # Formats without a style attribute (QTI) keep the highlighting's spans but not their colours.
-        for same in (lambda html: html == target, lambda html: _STYLE.sub("", html) == _STYLE.sub("", target)):
-            for language, html in rendered.items():
-                if same(html):
-                    return f"{fence}{language}\n{code}\n{fence}"
+        # Formats without a style attribute (QTI) keep the highlighting's spans but not their colours:
+        # there the candidates are compared without styles.
+        unstyled = _STYLE.search(target) is None
+        for language in _LANGUAGES:
+            candidate = f"{fence}{language}\n{code}\n{fence}"
+            html = render.sanitize(self.renderer.markdown_to_html(candidate))
+            if (_STYLE.sub("", html) if unstyled else html) == target:
+                return candidate
         return f"{fence}\n{code}\n{fence}"
 
     def table(self, element: etree._Element) -> str:
