@@ -88,3 +88,18 @@ def test_settings_apply_only_in_the_folder_named_like_the_quiz(tmp_path: Path) -
         result = load_reader("canvas")(media=tmp_path).read(path)
         assert (result.banks[0].title, result.banks[0].time_limit) == (title, limit)
         assert [d.code for d in result.diagnostics] == ([] if folder == "quiz1" else ["W701"])
+
+
+def test_equation_images_give_back_their_latex(tmp_path: Path) -> None:
+    """Canvas's recovery order: data-equation-content, the URL path decoded twice, the alt text."""
+    from html import escape
+
+    images = ['<img class="equation_image" data-equation-content="a+b" src="/equation_images/x?scale=1">',
+              '<img class="equation_image" src="/equation_images/%255Cfrac%257B1%257D%257B2%257D%2520%2525?scale=1">',
+              '<img class="equation_image" alt="LaTeX: \\sqrt{x}" style="display: block; margin: auto">']
+    stem = escape("<div><p>" + " and ".join(images) + "</p></div>")
+    item = (f'<item ident="m" title="m"><presentation><material><mattext texttype="text/html">{stem}</mattext>'
+            '</material></presentation></item>')
+    (question,) = read(tmp_path, item).banks[0].questions
+    assert [(m.latex, m.display) for m in question.stem.math] == [("a+b", False), ("\\frac{1}{2} %", False),
+                                                                  ("\\sqrt{x}", True)]
