@@ -389,7 +389,7 @@ def test_warm_rebuild_converts_no_formula_and_renders_no_fragment(tmp_path: Path
     shutil.copytree(CONTENT / "figures", tmp_path / "figures")
     shutil.copy(CONTENT / "showcase.md", bank)
     cold = _counting_build(bank, out, cache)
-    assert not cold["failed"] and cold["mathml"] >= 40 and cold["markdown"] >= 40 and cold["rendered"] > 80
+    assert not cold["failed"] and cold["mathml"] >= 40 and cold["markdown"] >= 15 and cold["rendered"] > 60, cold
     cold_files = _snapshot(out)
     # Forget the bank's record (as a code change would), keep its memo: the bank is read,
     # linted and exported again, and every result comes from the memo.
