@@ -7,7 +7,6 @@ from hypothesis import strategies as st
 
 from qbank.models import Fragment, Pos
 from qbank.render import Renderer, is_plain_text, sanitize
-
 from tests.support import BANKS, load_bank
 
 # Letters, digits, punctuation, spaces, qbank's placeholders and non-ASCII text, mostly; now and
