@@ -260,3 +260,10 @@ def test_url_encoded_image_path_is_decoded_and_still_kept_inside(tmp_path: Path)
     assert bank is not None and bank.questions[0].stem.images[0].path == str(figures / "my plot.svg")
     escaping = lint(tmp_path, "## Q {#q}\n\n![a plot](%2e%2e/%2e%2e/etc/passwd)\n\n- (x) a\n- ( ) b\n" + EXPLAIN)
     assert [d[0] for d in escaping] == ["E403"], escaping
+
+
+def test_mistyped_weights_are_errors_but_a_set_stays_text(tmp_path: Path) -> None:
+    found = lint(tmp_path, "## Q {#q}\n\nPick.\n\n- (x) a\n- ( ) b {weight:25}\n- ( ) c {50%}\n" + EXPLAIN)
+    assert [(d[0], d[1], d[4]) for d in found] == [("E311", 10, "write `{weight=25}` (percent)"),
+                                                   ("E311", 11, "write `{weight=50}` (percent)")]
+    assert lint(tmp_path, "## Q {#q}\n\nPick.\n\n- (x) the set {5}\n- ( ) the set {6}\n" + EXPLAIN) == []

@@ -33,9 +33,10 @@ LOOKALIKE = re.compile(r"^[\[(（［【]\s*[^\s\])）］】]{0,2}\s*[\])）］�
 # A marker with no space after it (`(x)yes`, `=5`): Markdown text, not an option.
 GLUED = re.compile(r"^(\([xX ]\)|\[[xX ]\]|=)(?=[^\s=>])")
 WEIGHT = re.compile(r"\s*\{\s*weight\s*=\s*([^}]*)\}\s*$")
-# What a weight looks like when mistyped: `{50}`, `{50%}`, `{weight:50}`, `{weigth=50}`, `{w=50}`.
-WEIGHTISH = re.compile(r"\{\s*(?:(w|wt|wgt|weight|weigth|wieght|weigh|weights|points)\s*[=:]\s*)?"
-                       r"([-+−]?\d+(?:\.\d+)?\s*%?)\s*\}\s*$", re.I)
+# What a weight looks like when mistyped: `{50%}`, `{weight:50}`, `{weigth=50}`, `{w=50}` (a bare
+# `{5}` may be a set, and is left as text).
+WEIGHTISH = re.compile(r"\{\s*(?:(?:w|wt|wgt|weight|weigth|wieght|weigh|weights|points)\s*[=:]\s*"
+                       r"([-+−]?\d+(?:\.\d+)?\s*%?)|([-+−]?\d+(?:\.\d+)?)\s*%)\s*\}\s*$", re.I)
 
 
 @dataclass
@@ -161,7 +162,8 @@ def _mistyped_weight(ctx: Context, item: Item) -> None:
     written = match.group().strip()
     col = body.col + match.start()
     ctx.report("E311", f"`{written}` is not a weight, so it would be part of the option's text", body.number, col,
-               hint=f"write `{{weight={match.group(2).replace(' ', '').removesuffix('%')}}}` (percent)",
+               hint=f"write `{{weight={(match.group(1) or match.group(2)).replace(' ', '').removesuffix('%')}}}` "
+                    "(percent)",
                end_col=col + len(written))
 
 

@@ -73,7 +73,8 @@ def unread_answers(ctx: Context, heading: Line, main: list[Line], unread: list[a
             written = blank.group().strip()
             col = line.col + blank.start() + len(blank.group()) - len(blank.group().lstrip())
             ctx.report("E322", f"`{written}` is not a blank, so the question would be a 0-point description",
-                       line.number, col, hint="write a blank as `[[answer]]`, with two brackets on each side",
+                       line.number, col, hint="write a blank as `[[answer]]`, with two brackets on each side; or "
+                            "`{type=description}` on the heading if it is text only",
                        end_col=col + len(written))
             return True
         if not fenced and SHORT_BOX.match(line.text):
