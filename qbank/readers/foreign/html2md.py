@@ -42,6 +42,7 @@ class Converted:
     markdown: str
     kept_html: list[str] = field(default_factory=list)  # tags left as HTML (Markdown cannot say them)
     lost_images: list[str] = field(default_factory=list)  # images that cannot be carried
+    unwrapped: list[str] = field(default_factory=list)  # inline tags around blocks, dropped
 
 
 def _escape_text(text: str) -> str:
@@ -54,8 +55,10 @@ def _escape_text(text: str) -> str:
 
 
 def _spaces(text: str) -> str:
-    """HTML white space as Markdown keeps it: a run with a line break is one line break, others a space."""
-    return re.sub(r"[ \t\r\n]+", lambda m: "\n" if "\n" in m.group() else " ", text)
+    """HTML white space as Markdown keeps it: a run with a line break is one line break; a run of
+    spaces stays as it is (Markdown keeps it inside a line), a tab or CR is a space."""
+    return re.sub(r"[ \t\r\n]+", lambda m: "\n" if "\n" in m.group() else m.group().replace("\t", " ")
+                  .replace("\r", " "), text)
 
 
 def _protect_start(line: str) -> str:
@@ -187,6 +190,13 @@ class _Converter:
                 flush()
                 found.extend(self.block(child))
                 run.text = child.tail
+            elif any(isinstance(x.tag, str) and x.tag in _BLOCK for x in child.iterdescendants()):
+                # An inline element around whole blocks (a tag left open in the source): Markdown
+                # cannot say it, so its blocks stand alone and the formatting is dropped.
+                flush()
+                self.out.unwrapped.append(str(child.tag))
+                found.extend(self.blocks(child))
+                run.text = child.tail
             else:
                 tail = child.tail
                 copy = etree.SubElement(run, "span")
@@ -199,6 +209,12 @@ class _Converter:
         return found
 
     def paragraph(self, element: etree._Element) -> str:
+        if len(element) and not "".join(element.itertext()).strip() and \
+                all(x.tag not in ("img", "br") for x in element.iterdescendants()):
+            # Only empty formatting: what the HTML parser leaves of an inline element it closed
+            # before a block it held (`<u><p>...</p></u>`, a tag left open in the source).
+            self.out.unwrapped += [str(x.tag) for x in element.iterdescendants() if isinstance(x.tag, str)][:1]
+            return ""
         text = self.inline(element).strip()
         if not text:
             return ""

@@ -63,7 +63,7 @@ def read_quiz(root: etree._Element, ctx: Ctx) -> list[Bank]:
     current: _Draft | None = None
     fallback = Path(ctx.file).name.split(".")[0] or "Imported questions"
     index = 0
-    for element in root.iter("question"):
+    for element in root.findall("question"):  # Moodle reads quiz/question only
         if element.get("type") == "category":
             levels = split_category(child_text(element, "category/text"))
             if current is not None and len(levels) > len(current.levels) and current.levels \
@@ -80,7 +80,7 @@ def read_quiz(root: etree._Element, ctx: Ctx) -> list[Bank]:
                 current.group = None
                 continue
             current = _Draft(levels=levels, line=element.sourceline or 1)
-            ctx.question = ""
+            ctx.question, ctx.text_format = "", "html"
             current.description = ctx.fragment(element.find("info"))
             drafts.append(current)
             continue
