@@ -326,8 +326,12 @@ class _Converter:
         return re.sub(r"\n\s*\n", "\n", text).replace("$", "\\$").replace("[[", "&#91;[")
 
 
-def to_markdown(html_text: str, *, renderer: render.Renderer, image: ImageRef) -> Converted:
-    """``html_text`` (foreign, untrusted) as qbank Markdown."""
+def to_markdown(html_text: str, *, renderer: render.Renderer, image: ImageRef, stem: bool = False) -> Converted:
+    """``html_text`` (foreign, untrusted) as qbank Markdown.
+
+    ``stem``: the text is a question's stem, which the answer list follows; a list ending it
+    would read as part of the answer list, so it stays HTML.
+    """
     clean = render.sanitize(html_text)
     if not clean.strip():
         return Converted("")
@@ -336,5 +340,10 @@ def to_markdown(html_text: str, *, renderer: render.Renderer, image: ImageRef) -
         root = lxml_html.fragment_fromstring(clean, create_parent="div")
     except (etree.ParserError, ValueError):
         return Converted(_escape_text(clean))
-    converter.out.markdown = "\n\n".join(converter.blocks(root)).strip("\n")
+    blocks = converter.blocks(root)
+    last = next((child for child in reversed(root) if isinstance(child.tag, str)), None)
+    if stem and blocks and last is not None and last.tag in ("ul", "ol") and not (last.tail or "").strip() \
+            and re.match(r"(?:[-+*]|\d{1,9}[.)])(?:\s|$)", blocks[-1]):
+        blocks[-1] = converter.raw_block(last)
+    converter.out.markdown = "\n\n".join(blocks).strip("\n")
     return converter.out

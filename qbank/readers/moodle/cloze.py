@@ -159,7 +159,7 @@ def read(ctx: Ctx, element: etree._Element, base: dict[str, Any]) -> Question | 
         return None
     holder = element.find("questiontext")
     files = ctx.files(holder) if holder is not None else {}
-    source = ctx.markdown(stripped, files, line)
+    source = ctx.markdown(stripped, files, line, stem=True)
     source = _TOKEN.sub(lambda m: build.blank_source(blanks[int(m.group(1))]), source)
     stem = build.fragment(source, ctx.pos(line), ctx.media, blanks=True)
     if stem.blanks != len(blanks):

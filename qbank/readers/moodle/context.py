@@ -13,7 +13,7 @@ from lxml import etree
 
 from qbank import diagnostics as dg
 from qbank import render
-from qbank.models import Fragment, Pos
+from qbank.models import Fragment, Pos, Question
 from qbank.readers.foreign import build
 from qbank.readers.foreign.html2md import to_markdown
 
@@ -40,6 +40,14 @@ class Ctx:
     def dropped(self, what: str, line: int | None, hint: str = "re-create it in the LMS after importing") -> None:
         self.report("W701", f"{what} cannot be held by qbank; dropped", line, hint)
 
+    def keep(self, question: Question | None) -> Question | None:
+        """The question, unless it has no text (qbank's source format needs one: W702)."""
+        if question is not None and question.stem.is_empty:
+            self.report("W702", "the question has no text; it is left out", question.pos.line,
+                        "give it a question text in Moodle and export again")
+            return None
+        return question
+
     # --- text ---------------------------------------------------------------------------
 
     def files(self, element: etree._Element) -> dict[str, str]:
@@ -62,7 +70,8 @@ class Ctx:
             found[reference] = stored
         return found
 
-    def markdown(self, text: str, files: dict[str, str], line: int | None, fmt: str = "html") -> str:
+    def markdown(self, text: str, files: dict[str, str], line: int | None, fmt: str = "html", *,
+                 stem: bool = False) -> str:
         """Moodle text in the given format as qbank Markdown (images named as stored)."""
         if fmt == "markdown":
             return text
@@ -76,7 +85,7 @@ class Ctx:
                 return files.get(unquote(src[len(_PLUGINFILE):]).lstrip("/"))
             return None
 
-        converted = to_markdown(text, renderer=self.renderer, image=image)
+        converted = to_markdown(text, renderer=self.renderer, image=image, stem=stem)
         for src in converted.lost_images:
             self.dropped(f"the image `{src[:80]}`" + (" (no such file in the export)" if src.startswith(_PLUGINFILE)
                                                        else ""), line,
@@ -91,7 +100,7 @@ class Ctx:
         return converted.markdown
 
     def fragment(self, element: etree._Element | None, *, blanks: bool = False,
-                 default_format: str | None = None) -> Fragment | None:
+                 default_format: str | None = None, stem: bool = False) -> Fragment | None:
         """A ``<tag format=...><text>...</text><file/></tag>`` element as a fragment (None if absent or empty)."""
         if element is None:
             return None
@@ -101,7 +110,7 @@ class Ctx:
             return None
         line = text_el.sourceline if text_el is not None else element.sourceline
         fmt = (element.get("format") or "").strip(PHP_SPACE) or default_format or self.text_format
-        source = self.markdown(text, self.files(element), line, fmt)
+        source = self.markdown(text, self.files(element), line, fmt, stem=stem)
         made = build.fragment(source, self.pos(line), self.media, blanks=blanks)
         return None if made.is_empty else made
 

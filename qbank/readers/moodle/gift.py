@@ -30,6 +30,7 @@ from qbank.models import (
     TrueFalse,
 )
 from qbank.readers.foreign import build
+from qbank.xhtml import NOT_XML
 
 from .context import PHP_SPACE, Ctx
 from .xml import _bank, _Draft, split_category
@@ -63,7 +64,7 @@ class _Question:
         self.tags = tuple(t.replace("\\]", "]").strip(PHP_SPACE)
                           for t in re.findall(r"\[tag:((?:\\\]|[^\]<>`\x00-\x1f\x7f])+)\]", comment))
 
-    def fragment(self, text: str, fmt: str) -> Fragment | None:
+    def fragment(self, text: str, fmt: str, *, stem: bool = False) -> Fragment | None:
         match = _FORMAT.match(text)
         if match:
             fmt, text = match.group(1), text[match.end():]
@@ -71,7 +72,7 @@ class _Question:
         if not text:
             return None
         moodle_format = {"moodle": "moodle_auto_format", "plain": "plain_text"}.get(fmt, fmt)
-        source = self.ctx.markdown(text, {}, self.line, moodle_format)
+        source = self.ctx.markdown(text, {}, self.line, moodle_format, stem=stem)
         made = build.fragment(source, self.ctx.pos(self.line), self.ctx.media)
         return None if made.is_empty else made
 
@@ -111,13 +112,13 @@ class _Question:
         qid, idnumber = self.ctx.ids.derive(self.idnumber, title)
         self.ctx.question = qid
         if start < 0:
-            stem = self.fragment(text, fmt) or build.fragment("", self.ctx.pos(self.line), self.ctx.media)
+            stem = self.fragment(text, fmt, stem=True) or build.fragment("", self.ctx.pos(self.line), self.ctx.media)
             return Description(id=qid, idnumber=idnumber, title=title, pos=self.ctx.pos(self.line), stem=stem,
                                tags=self.tags)
         if after:
             self.ctx.report("W703", "the answer block stands inside the text (Moodle's missing-word form); qbank "
                             "shows `_____` there", self.line, "nothing to do, unless the layout matters")
-        stem = self.fragment(stem_text, fmt) or build.fragment("", self.ctx.pos(self.line), self.ctx.media)
+        stem = self.fragment(stem_text, fmt, stem=True) or build.fragment("", self.ctx.pos(self.line), self.ctx.media)
         block = text[start + 1:end]
         general = None
         if "####" in block:
@@ -305,6 +306,11 @@ def read_gift(data: bytes, ctx: Ctx) -> list[Bank]:
         where = data[:exc.start].count(b"\n") + 1
         ctx.report("E001", "the GIFT file is not UTF-8", where, "save it as UTF-8")
         return []
+    bad = NOT_XML.search(text)
+    if bad is not None:  # no target can carry them (XML 1.0 forbids them): dropped where they stand
+        ctx.dropped(f"the control character U+{ord(bad.group()):04X} (and any other in the file)",
+                    text[:bad.start()].count("\n") + 1, "remove it from the file")
+        text = NOT_XML.sub("", text)
     drafts: list[_Draft] = []
     current: _Draft | None = None
     chunk: list[str] = []
@@ -319,7 +325,7 @@ def read_gift(data: bytes, ctx: Ctx) -> list[Bank]:
                 current = _Draft(levels=[], line=start)
                 drafts.append(current)
             index += 1
-            question = _Question(ctx, start, chunk, comments).build(index)
+            question = ctx.keep(_Question(ctx, start, chunk, comments).build(index))
             ctx.question = ""
             if question is not None:
                 current.questions.append(question.model_copy(update={"group": current.group}))

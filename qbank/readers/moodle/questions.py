@@ -70,7 +70,7 @@ def common(ctx: Ctx, element: etree._Element, qtype: str, index: int) -> dict[st
     cloze_text = qtype in ("cloze", "multianswer")  # read with its blanks by cloze.read
     holder = element.find("questiontext")
     ctx.text_format = "html"
-    stem = None if cloze_text else ctx.fragment(holder)
+    stem = None if cloze_text else ctx.fragment(holder, stem=True)
     if holder is not None:
         ctx.text_format = (holder.get("format") or "").strip(PHP_SPACE) or "html"
     if stem is None:

@@ -88,7 +88,7 @@ def read_quiz(root: etree._Element, ctx: Ctx) -> list[Bank]:
         if current is None:
             current = _Draft(levels=[], line=element.sourceline or 1)
             drafts.append(current)
-        question = questions.question(ctx, element, index)
+        question = ctx.keep(questions.question(ctx, element, index))
         ctx.question = ""
         if question is not None:
             if current.group is not None:
