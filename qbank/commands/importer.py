@@ -143,7 +143,7 @@ def run(args: argparse.Namespace) -> int:
         return usage_error(f"no such file: {missing[0]}")
     progress = Progress(len(paths), label="files")
     with tempfile.TemporaryDirectory(prefix="qbank-media-") as media:
-        banks, found = read_inputs(paths, args.source, Path(media), progress.advance)
+        banks, found = read_inputs(paths, args.source, Path(media), progress.advance, progress.inside)
         progress.close()
         if any(d.is_error for d in found):
             return finish(found, args) or EXIT_PROBLEMS

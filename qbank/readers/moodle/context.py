@@ -6,6 +6,7 @@ import base64
 import binascii
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
@@ -29,6 +30,7 @@ class Ctx:
     diagnostics: list[dg.Diagnostic] = field(default_factory=list)
     question: str = ""  # the question being read, for messages
     text_format: str = "html"  # the question text's format: the default of its other texts, as in Moodle
+    progress: Callable[[int, int], None] | None = None  # (questions read, questions in the file)
 
     def pos(self, line: int | None) -> Pos:
         return Pos(file=self.file, line=line or 1, col=1)

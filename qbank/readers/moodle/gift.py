@@ -299,6 +299,19 @@ def build_letter(k: int) -> str:
     return letters
 
 
+def _count_questions(lines: list[str]) -> int:
+    """How many question blocks the lines hold (for progress): blocks not a `$CATEGORY:` or only comments."""
+    count, fresh = 0, True
+    for raw in lines:
+        line = raw.strip(PHP_SPACE)
+        if line in ("", "0"):
+            fresh = True
+        elif fresh and not line.startswith("//"):
+            count += not line.startswith("$CATEGORY:")
+            fresh = False
+    return count
+
+
 def read_gift(data: bytes, ctx: Ctx) -> list[Bank]:
     try:
         text = data.decode("utf-8-sig")
@@ -325,6 +338,8 @@ def read_gift(data: bytes, ctx: Ctx) -> list[Bank]:
                 current = _Draft(levels=[], line=start)
                 drafts.append(current)
             index += 1
+            if ctx.progress is not None:
+                ctx.progress(index, blocks)
             question = ctx.keep(_Question(ctx, start, chunk, comments).build(index))
             ctx.question = ""
             if question is not None:
@@ -333,6 +348,7 @@ def read_gift(data: bytes, ctx: Ctx) -> list[Bank]:
 
     first = text.split("\n", 1)[0]
     lines = text.split("\r") if "\r" in first and "\n" not in text else text.split("\n")  # old Mac files: CR
+    blocks = _count_questions(lines)
     for number, raw_line in enumerate(lines, 1):
         line = raw_line.strip(PHP_SPACE)  # Moodle trims every line: indentation never counts
         if line in ("", "0"):  # PHP's empty(): a line `0` ends the question too
@@ -364,5 +380,7 @@ def read_gift(data: bytes, ctx: Ctx) -> list[Bank]:
             start = number
         chunk.append(line)
     flush()
+    if ctx.progress is not None:
+        ctx.progress(blocks, blocks)
     fallback = ctx.file.rsplit("/", 1)[-1].split(".")[0] or "Imported questions"
     return [_bank(ctx, d, fallback) for d in drafts if d.questions]

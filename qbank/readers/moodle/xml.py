@@ -63,7 +63,11 @@ def read_quiz(root: etree._Element, ctx: Ctx) -> list[Bank]:
     current: _Draft | None = None
     fallback = Path(ctx.file).name.split(".")[0] or "Imported questions"
     index = 0
-    for element in root.findall("question"):  # Moodle reads quiz/question only
+    elements = root.findall("question")  # Moodle reads quiz/question only
+    total = sum(1 for e in elements if e.get("type") != "category")
+    for element in elements:
+        if ctx.progress is not None:
+            ctx.progress(index, total)
         if element.get("type") == "category":
             levels = split_category(child_text(element, "category/text"))
             if current is not None and len(levels) > len(current.levels) and current.levels \
@@ -94,4 +98,6 @@ def read_quiz(root: etree._Element, ctx: Ctx) -> list[Bank]:
             if current.group is not None:
                 question = question.model_copy(update={"group": current.group})
             current.questions.append(question)
+    if ctx.progress is not None:
+        ctx.progress(total, total)
     return [_bank(ctx, d, fallback) for d in drafts if d.questions]
