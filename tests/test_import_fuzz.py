@@ -34,7 +34,7 @@ SEEDS = {
                                                                  if not q.stem.images)}), "gift") or b""],
 }
 SUFFIX = {"moodle-xml": ".moodle.xml", "gift": ".gift.txt"}
-FUZZ = settings(max_examples=40, deadline=None, derandomize=True, database=None,
+FUZZ = settings(max_examples=40, deadline=None,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 
 
@@ -52,9 +52,10 @@ def read(data: bytes, reader: str) -> ReadResult:
             problems: list[dg.Diagnostic] = []
             written = write_markdown(result.banks, folder + "/out/", False, problems, str(path))
             # What was read is written and reads back; a question the source format cannot hold is
-            # left out with a W702 at its place in the input (and only when every one is, E201).
-            assert all(d.code in ("W702", "E201") and d.file == str(path) for d in problems), problems
-            assert (written is None) == any(d.code == "E201" for d in problems)
+            # left out with a W702 at its place in the input (E201 when every one is); what the
+            # Markdown writer cannot say (T005: an idnumber with braces) is an error there too.
+            assert all(d.code in ("W702", "E201", "T005") and d.file == str(path) for d in problems), problems
+            assert (written is None) == any(d.is_error for d in problems)
             assert not Path(folder, "out").exists() or written is not None
     return result
 

@@ -95,7 +95,7 @@ FOUND = [
 ]
 
 
-@settings(max_examples=60, deadline=None, derandomize=True, database=None,
+@settings(max_examples=60, deadline=None,
           suppress_health_check=[HealthCheck.too_slow, HealthCheck.filter_too_much])
 @given(bank_source())
 @example(FOUND[0])

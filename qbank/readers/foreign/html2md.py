@@ -57,9 +57,10 @@ def _escape_text(text: str) -> str:
 
 def _spaces(text: str) -> str:
     """HTML white space as Markdown keeps it: a run with a line break is one line break; a run of
-    spaces stays as it is (Markdown keeps it inside a line), a tab or CR is a space."""
-    return re.sub(r"[ \t\r\n]+", lambda m: "\n" if "\n" in m.group() else m.group().replace("\t", " ")
-                  .replace("\r", " "), text)
+    spaces stays as it is (Markdown keeps it too, so qbank's own output reads back unchanged),
+    a tab is a space."""
+    return re.sub(r"[ \t\r\n]+", lambda m: "\n" if "\n" in m.group() or "\r" in m.group()
+                  else m.group().replace("\t", " "), text)
 
 
 def _protect_start(line: str) -> str:
