@@ -78,11 +78,28 @@ CODES: dict[str, Code] = {
     # text content
     "E601": Code("error", "character that XML cannot carry"),
     "E602": Code("error", "character reserved by qbank"),
+    # varied questions (variants)
+    "E701": Code("error", "variables block cannot be read"),
+    "E702": Code("error", "`variants=` and a ```vars block go together"),
+    "E703": Code("error", "undefined variable or function"),
+    "E704": Code("error", "expression fails in a variant"),
+    "E705": Code("error", "result is not a finite real number in a variant"),
+    "E706": Code("error", "division by zero in a variant"),
+    "E707": Code("error", "substitution cannot be formatted"),
+    "E708": Code("error", "two options or answers are equal in a variant"),
+    "E709": Code("error", "a wrong option equals the correct answer in a variant"),
+    "E710": Code("error", "varied question inside a pool with `pick=`"),
+    "E711": Code("error", "value or expression beyond qbank's limits"),
+    "E712": Code("error", "too many variants in one bank"),
     # warnings
     "W101": Code("warning", "question has no explanation"),
     "W102": Code("warning", "'all/none of the above' option"),
     "W104": Code("warning", "unsafe HTML removed from content"),
     "W105": Code("warning", "multiple select where every option is correct"),
+    "W701": Code("warning", "variable is never used"),
+    "W702": Code("warning", "fewer distinct variants than asked for"),
+    "W703": Code("warning", "numerical answer Canvas would round to 0 in a variant"),
+    "W704": Code("warning", "tolerance smaller than the rounding of the answer shown"),
     # target checks (raised by exporters, reported like lint)
     "T001": Code("warning", "question type not supported by this target; left out"),
     "T002": Code("warning", "setting the target cannot hold; ignored"),

@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, ClassVar
 from qbank import diagnostics as dg
 from qbank.codes import Code
 from qbank.models import Bank, Question
+from qbank.variants.report import told_once
 
 if TYPE_CHECKING:  # rendering loads Markdown, nh3 and lxml: only when something is rendered
     from qbank.render import Renderer
@@ -132,8 +133,8 @@ class Exporter(ABC):
 
     def _checked(self, bank: Bank, kept: list[Question], left_out: list[dg.Diagnostic]) -> list[dg.Diagnostic]:
         found = list(left_out)
-        for question in kept:
-            found.extend(self.check_question(bank, question))
+        # a varied question's variants share their problems: told once, naming the question
+        found.extend(told_once(bank, ((q, self.check_question(bank, q)) for q in kept)))
         found.extend(self.check_bank(bank))
         return found
 

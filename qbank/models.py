@@ -307,12 +307,18 @@ def question_fragments(question: Question) -> Iterator[Fragment]:
 
 
 class Group(Frozen):
-    """A section of a bank; with ``pick`` set, a pool from which an LMS draws questions."""
+    """A section of a bank; with ``pick`` set, a pool from which an LMS draws questions.
+
+    ``kind="variants"``: the pool of one varied question's variants (``pick`` 1), which a
+    target may show as one question; ``parent`` is the section it stands in, if any.
+    """
 
     id: str
     title: str
     pick: int | None = None
     points_per_question: Decimal | None = None
+    kind: Literal["group", "variants"] = "group"
+    parent: str | None = None
     pos: Pos
 
 

@@ -40,6 +40,7 @@ class Context:
     folder: Path
     renderer: render.Renderer
     diagnostics: list[dg.Diagnostic] = field(default_factory=list)
+    variant: str | None = None  # while one variant of a varied question is read: which, with its values
 
     def report(self, code: str, message: str, line: int, col: int = 1, *, hint: str | None = None,
                end_col: int | None = None) -> None:

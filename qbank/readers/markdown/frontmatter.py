@@ -43,6 +43,8 @@ class FrontMatter(BaseModel):
     scoring: Scoring = Field(
         "penalty", description="Multiple-select scoring: 'penalty' (wrong ticks cost) or 'no-penalty'")
     allowed_attempts: int = Field(1, ge=-1, description="Attempts an LMS allows (-1: unlimited)")
+    seed: Annotated[str | int, WithJsonSchema({"type": ["string", "integer"]})] | None = Field(
+        None, description="Seed of the varied questions' values: change it to draw new variants")
 
 
 KEYS = tuple(FrontMatter.model_fields)

@@ -25,7 +25,7 @@ from qbank import render
 from qbank.models import Bank, Group, Question
 from qbank.xhtml import NOT_XML
 
-from . import fragments, frontmatter, questions
+from . import fragments, frontmatter, questions, varied
 from .attributes import Heading, parse_heading
 from .context import Context, Line
 from .decode import decode
@@ -158,9 +158,16 @@ def _read_bank(path: str | Path, renderer: render.Renderer) -> tuple[Bank | None
 
     built: list[Question] = []
     seen: dict[str, int] = {}
+    by_id = {g.id: g for g in groups}
+    variant_sets: list[Group] = []
+    room = varied.MAX_BANK_VARIANTS
     for line, lines, group in blocks:
-        question = _question(ctx, line, lines, group, fm, seen)
-        if question is not None:
+        question = _question(ctx, line, lines, group, fm, seen, by_id, room)
+        if isinstance(question, varied.Varied):  # a varied question: its variants, in a pool of their own
+            built.extend(question.questions)
+            variant_sets.append(question.group)
+            room -= len(question.questions)
+        elif question is not None:
             built.append(question)
     if not blocks and not any(d.code in ("E101", "E102") for d in ctx.diagnostics):
         ctx.report("E201", "bank has no questions", fm_result.body_start + 1, 1,
@@ -168,13 +175,13 @@ def _read_bank(path: str | Path, renderer: render.Renderer) -> tuple[Bank | None
     bank = Bank(path=file, title=fm.title, description=description_fragment, author=fm.author,
                 subjects=tuple(fm.subjects), tags=tuple(fm.tags), level=fm.level, difficulty=fm.difficulty,
                 language=fm.language, category=fm.category, time_limit=fm.quiz_time_limit, shuffle=fm.shuffle,
-                allowed_attempts=fm.allowed_attempts, groups=tuple(groups), questions=tuple(built),
+                allowed_attempts=fm.allowed_attempts, groups=(*groups, *variant_sets), questions=tuple(built),
                 pos=ctx.pos(1, 1))
     return bank, ctx.diagnostics
 
 
 def _question(ctx: Context, line: Line, lines: list[Line], group: str | None, fm: frontmatter.FrontMatter,
-              seen: dict[str, int]) -> Question | None:
+              seen: dict[str, int], groups: dict[str, Group], room: int) -> Question | varied.Varied | None:
     heading = parse_heading(ctx, line, line.text[3:], QUESTION_KEYS)
     title = _plain_title(ctx, heading.title, line.number)
     explicit = heading.explicit_id
@@ -195,6 +202,10 @@ def _question(ctx: Context, line: Line, lines: list[Line], group: str | None, fm
         return None
     seen[qid] = line.number
     attrs = _validated(ctx, line, heading, QuestionAttributes, "E204", QUESTION_HINTS)
+    if attrs.variants is not None or varied.has_vars_block(lines):
+        return varied.expand(ctx, qid, title, line, lines, _settings(attrs, fm), attrs.variants,
+                             parent=groups.get(group) if group else None, groups=groups, seed=varied.seed_of(fm),
+                             seen=seen, build=questions.build, room=room)
     return questions.build(ctx, qid, title, line, lines, _settings(attrs, fm), group)
 
 

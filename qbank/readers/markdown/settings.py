@@ -101,6 +101,7 @@ class QuestionAttributes(BaseModel):
     unit: str | None = None
     lines: Annotated[int, Field(ge=1, le=100)] = 10
     scoring: Scoring | None = None
+    variants: Annotated[int, Field(ge=1, le=100)] | None = None
 
 
 class GroupAttributes(BaseModel):
@@ -123,6 +124,7 @@ QUESTION_HINTS = {
     "case": "write case=sensitive or case=insensitive",
     "scoring": "write scoring=penalty or scoring=no-penalty",
     "lines": "write the essay box height in lines, 1 to 100",
+    "variants": "write how many variants to make, 1 to 100, e.g. variants=20",
 }
 GROUP_HINTS = {
     "pick": "write pick=2 to draw two questions of this group",
