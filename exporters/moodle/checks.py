@@ -29,7 +29,7 @@ from qbank.models import (
     unhandled,
 )
 
-from .categories import category_segment
+from .categories import category_segment, group_path
 from .grades import moodle_percentage, nearest_moodle
 from .text import plain_loses
 
@@ -98,7 +98,11 @@ def title_diagnostics(make: Make, bank: Bank, question: Question) -> Iterator[dg
 
 def group_diagnostics(make: Make, bank: Bank) -> Iterator[dg.Diagnostic]:
     for group in bank.groups:
-        if group.pick is not None:
+        if group.kind == "variants":
+            yield make("T002", f"`{group.id}` has variants; a Moodle question bank cannot draw one at random, so "
+                       f"they go to the sub-category `{group_path(bank, group)}`", bank, group.pos.line, 1,
+                       hint="in the quiz, add a random question from that category")
+        elif group.pick is not None:
             yield make("T002", f"group `{group.id}` picks {group.pick} question{'s' * (group.pick != 1)}; a "
                        "Moodle question bank cannot draw at random, so its questions go to the sub-category "
                        f"`{category_segment(group.title)}`", bank, group.pos.line, 1,
