@@ -43,6 +43,7 @@ CODES: dict[str, Code] = {
     "E209": Code("error", "fenced code block is never closed"),
     "E210": Code("error", "question id used by another bank of the same category"),
     "E211": Code("error", "group picks more questions than it holds"),
+    "E212": Code("error", "question's points differ from its group's points"),
     # types and answers
     "E301": Code("error", "question syntax does not match its type"),
     "E302": Code("error", "multiple choice needs exactly one correct answer"),

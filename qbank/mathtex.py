@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import re
 from html import escape
-from xml.etree.ElementTree import tostring
+from xml.etree.ElementTree import Element, tostring
 
 from latex2mathml import commands as l2m_commands
 from latex2mathml.converter import convert, convert_to_element
@@ -125,6 +125,29 @@ def check(latex: str) -> list[tuple[int, str, str]]:
 
 
 _ESCAPED_ENTITY = re.compile(r"&amp;(#x[0-9A-Fa-f]+;)")
+# Operator names latex2mathml writes as <mi> (\sin, \dim, \log, ...): TeX puts a thin space
+# after one that is followed by an operand; MathML shows them run together ("dimker M").
+_FUNCTION_NAMES = frozenset(c[1:] for c in l2m_commands.FUNCTIONS)
+_SCRIPTED = frozenset({"msub", "msup", "msubsup", "munder", "mover", "munderover"})
+THIN_SPACE = "0.1667em"
+
+
+def _is_function(element: Element) -> bool:
+    if element.tag in _SCRIPTED and len(element):
+        return _is_function(element[0])
+    return element.tag == "mi" and (element.text or "") in _FUNCTION_NAMES
+
+
+def _space_operators(element: Element) -> None:
+    r"""A thin space after each operator name followed by an operand (not by a parenthesis or an
+    operator, which space themselves), as TeX sets ``\dim \ker M`` or ``\cos\theta``."""
+    children = list(element)
+    for index in range(len(children) - 1, -1, -1):
+        child = children[index]
+        _space_operators(child)
+        following = children[index + 1] if index + 1 < len(children) else None
+        if following is not None and following.tag != "mo" and element.tag not in _SCRIPTED and _is_function(child):
+            element.insert(index + 1, Element("mspace", width=THIN_SPACE))
 
 
 def _mathml_text(latex: str, display: bool) -> str:
@@ -135,6 +158,7 @@ def _mathml_text(latex: str, display: bool) -> str:
     the XML. Serialising its element tree and restoring only the references keeps both right.
     """
     element = convert_to_element(latex, display="block" if display else "inline")
+    _space_operators(element)
     return _ESCAPED_ENTITY.sub(r"&\1", tostring(element, encoding="unicode"))
 
 

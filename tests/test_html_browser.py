@@ -226,9 +226,24 @@ def test_show_all_answers_switch(browser: Any, pages: dict[str, Path]) -> None:
     assert browser.execute_script(count_visible) == total
     assert visible(browser, "#q-reparam .choice.is-key .badge") and visible(browser, "#q-elbo-blanks-b1 ~ .key")
     assert visible(browser, "#q-training-step .key") and visible(browser, "#q-divergence-name .key")
+    # the question's own right/wrong feedback is part of the key too, each with its label
+    assert visible(browser, "#q-reparam .qfeedback.when-right .fb-label")
+    assert visible(browser, "#q-reparam .qfeedback.when-wrong .fb-label")
     screenshot(browser, "showcase-light-show-all-toggled")
     browser.find_element("id", "show-answers").click()
     assert browser.execute_script(count_visible) == 0
+    assert not visible(browser, "#q-reparam .qfeedback.when-right")
+
+
+def test_a_number_with_a_decimal_comma(browser: Any, pages: dict[str, Path]) -> None:
+    open_page(browser, pages["showcase-hidden"])
+    field = browser.find_element("id", "q-unicode-input")
+    field.send_keys("1,0")
+    assert check(browser, "unicode").startswith("Correct")
+    field.clear()
+    field.send_keys("1,000")
+    check(browser, "unicode")
+    assert "decimal point" in text_of(browser, "q-unicode-input-mark")
 
 
 def test_practice_dark_and_print_views(browser: Any, pages: dict[str, Path]) -> None:

@@ -32,6 +32,7 @@ CASES: dict[str, tuple[str | bytes, int, int | None]] = {
     "E207": (FRONT + "## Empty {#e type=essay}\n\n### Explanation\n\nx\n", 5, 1),
     "E208": (FRONT + "# Pool {pick=none}\n\n" + GOOD_MC, 5, 1),
     "E211": (FRONT + "# Pool {pick=3}\n\n" + GOOD_MC, 5, 1),
+    "E212": (FRONT + "# Pool {points=2}\n\n" + GOOD_MC.replace("{#q}", "{#q points=3}"), 7, 1),
     "E209": (FRONT + "## Q\n\nRun:\n\n```sh\nls\n\n- (x) a\n- ( ) b\n", 9, 1),
     "E301": (FRONT + "## Q {type=numerical}\n\nPick.\n\n- (x) a\n- ( ) b\n", 5, 1),
     "E302": (FRONT + "## Q\n\nPick.\n\n- (x) a\n- (x) b\n", 5, 1),

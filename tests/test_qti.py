@@ -115,25 +115,20 @@ def _fragments(question: Question) -> list[Any]:
 
 
 @pytest.mark.parametrize(("target", "path"), CASES, ids=CASE_IDS)
-def test_the_test_keeps_order_groups_limits_and_weights(target: str, path: Path) -> None:
+def test_the_test_keeps_order_groups_and_limits(target: str, path: Path) -> None:
     bank = bank_of(path)
     test = normalize(etree.fromstring(files(target, path)["assessment.xml"]))
     refs = list(test.iter("assessmentItemRef"))
     assert [r.get("identifier") for r in refs] == [q.id for q in bank.questions]
     assert [r.get("href") for r in refs] == [f"items/{q.id}.xml" for q in bank.questions]
     limit = test.find("timeLimits")
-    assert limit is not None and limit.get("maxTime") == str(bank.quiz_time_limit)
-    groups = {g.id: g for g in bank.groups}
+    assert limit is not None and limit.get("maxTime") == str(bank.quiz_time_limit())
     for ref, question in zip(refs, bank.questions, strict=True):
         item_limit = ref.find("timeLimits")
         assert (item_limit.get("maxTime") if item_limit is not None else None) == (
             str(question.time_limit) if question.time_limit is not None else None)
-        group = groups.get(question.group or "")
-        expected = Decimal(1)
-        if group is not None and group.points_per_question is not None and question.points:
-            expected = group.points_per_question / question.points
-        weight = ref.find("weight")
-        assert weight is not None and Decimal(weight.get("value")) == expected
+        # items score in their points, so the test's total is the plain sum: no weights
+        assert ref.find("weight") is None
     sections = list(test.iter("assessmentSection"))
     picks = [s.find("selection").get("select") for s in sections if s.find("selection") is not None]
     assert picks == [str(g.pick) for g in bank.groups if g.pick is not None]
@@ -416,15 +411,18 @@ def _tiny_bank(**bank_fields: Any) -> Bank:
 
 
 @pytest.mark.parametrize("target", EXPORTERS)
-def test_a_pool_with_points_weights_its_questions(target: str) -> None:
+def test_a_pool_with_points_makes_each_drawn_item_worth_them(target: str) -> None:
     data = EXPORTERS[target]().export(_tiny_bank()).data
     assert data is not None
     with zipfile.ZipFile(io.BytesIO(data)) as archive:
         test = normalize(etree.fromstring(archive.read("assessment.xml")))
+        item = etree.fromstring(archive.read("items/q1.xml"))
     section = next(test.iter("assessmentSection"))
     assert section.find("selection").get("select") == "1"
-    assert next(test.iter("weight")).get("value") == "4"  # 0.5-point question drawn at 2 points
-    assert [v.get("weightIdentifier") for v in test.iter("testVariables")] == ["WEIGHT", "WEIGHT"]
+    # The 0.5-point question drawn from a pool with points=2 is a 2-point item, as in every target.
+    maximum = [d for d in normalize(item).iter("outcomeDeclaration") if d.get("identifier") == "MAXSCORE"]
+    assert maximum[0].findtext("defaultValue/value") == "2"
+    assert [v.get("weightIdentifier") for v in test.iter("testVariables")] == [None, None]
 
 
 @pytest.mark.parametrize("target", EXPORTERS)

@@ -40,7 +40,7 @@ def test_generative_models_bank_matches_the_seed() -> None:
         "multiple-select", "multiple-select", "multiple-select", "multiple-select", "multiple-choice",
         "multiple-select", "multiple-choice", "multiple-choice", "multiple-choice", "multiple-select"]
     assert all(q.points == 1 and q.time_limit == 15 * 60 and q.explanation for q in bank.questions)
-    assert bank.quiz_time_limit == 10 * 15 * 60
+    assert bank.quiz_time_limit() == 10 * 15 * 60
     figures = [img for q in bank.questions for img in q.stem.images]
     assert len(figures) == 2 and all(Path(img.path).is_file() and img.alt for img in figures)
 

@@ -175,7 +175,7 @@ class CanvasExporter(Exporter):
                     "T004", f"group `{group.id}` picks {group.pick} but only {len(plan.members)} of its "
                     "questions can go to Canvas; Canvas will draw them all", bank, group.pos.line,
                     hint="add questions of types Canvas holds to the group"))
-        limit = bank.quiz_time_limit
+        limit = bank.quiz_time_limit(questions)
         if limit is not None and limit % 60:
             found.append(self.diagnostic(
                 "T004", f"Canvas time limits are whole minutes: {limit} s becomes {minutes(limit)} min", bank,
@@ -189,7 +189,7 @@ class CanvasExporter(Exporter):
         text = ct.TextWriter(self.settings["math"], self.renderer)
         plans = pkg.group_plans(bank, kept)
         ident = ct.assessment_ident(bank)
-        limit = bank.quiz_time_limit
+        limit = bank.quiz_time_limit(kept)
         files: dict[str, bytes] = {
             f"{ident}/{ident}.xml": pkg.assessment_xml(bank, kept, plans, text,
                                                        self.settings["points_per_item"] == "always"),

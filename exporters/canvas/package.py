@@ -47,7 +47,7 @@ def group_plans(bank: Bank, questions: Sequence[Question]) -> dict[str, GroupPla
             continue
         # Canvas gives every question drawn from a group the same points: the group's, else the largest
         points = group.points_per_question if group.points_per_question is not None else \
-            max(bank.points_of(q) for q in members)
+            max(q.points for q in members)
         plans[group.id] = GroupPlan(group, members, min(group.pick, len(members)), points,
                                     any(q.points != points for q in members))
     return plans

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import json
 from collections.abc import Sequence
-from decimal import Decimal
 from functools import cache
 from importlib.resources import files
 from typing import Any
@@ -66,8 +65,10 @@ def _sections(bank: Bank, views: list[QuestionView]) -> list[dict[str, Any]]:
             group = groups.get(variant_set.parent) if variant_set.parent else None
         group_id = group.id if group is not None else None
         if not sections or sections[-1]["id"] != group_id:
+            points = group.points_per_question if group else None
             sections.append({"id": group_id, "title": group.title if group else None,
-                             "pick": group.pick if group else None, "questions": []})
+                             "pick": group.pick if group else None,
+                             "points": format_points(points) if points is not None else None, "questions": []})
         entries = sections[-1]["questions"]
         if variant_set is None:
             entries.append(view.context)
@@ -107,16 +108,14 @@ def build_page(bank: Bank, questions: Sequence[Question], renderer: render.Rende
     scored = [v for v in views if v.data is not None]
     key = {v.q.id: v.data for v in scored} if answers != "omitted" else None
     shown = [q for q, counted in zip(questions, counts, strict=True) if counted]  # a variant set once
-    time_limit = bank.time_limit if bank.time_limit is not None else (
-        sum(q.time_limit for q in shown if q.time_limit) or None)
-    sections = _sections(bank, views)
+    time_limit = bank.quiz_time_limit(questions)
     context = {
         "bank": bank,
         "lang": bank.language,
         "description": text.fragment_html(bank.description),
-        "sections": sections,
+        "sections": _sections(bank, views),
         "question_count": sum(v.data is not None for v, counted in zip(views, counts, strict=True) if counted),
-        "total_points": format_points(sum((q.points for q in shown), Decimal(0))),
+        "total_points": format_points(bank.total_points(shown)),
         "time_limit": format_duration(time_limit) if time_limit else None,
         "answers": answers,
         "with_key": answers != "omitted",

@@ -40,6 +40,8 @@ from qbank.models import (
 from qbank.numberformat import format_decimal, format_points
 
 _VISIBLE_TOKEN = re.compile(r"<(?:mi|mn|mo|mtext|ms)[ >]")
+# A formula and the punctuation right after it: kept on one line ("$x$." never wraps before ".").
+_MATH_AND_PUNCTUATION = re.compile(r"(<math\b(?:(?!</math>).)*</math>)([.,;:!?%)\]]+)", re.S)
 _MATHML_NS = ' xmlns="http://www.w3.org/1998/Math/MathML"'
 
 TYPE_LABELS = {
@@ -89,7 +91,8 @@ class Views:
                       blank: render.BlankFn | None = None) -> Markup | None:
         if fragment is None or fragment.is_empty:
             return None
-        return Markup(self.renderer.html(fragment, math=self.mathml, image=image_src, blank=blank, inline=inline))
+        html = self.renderer.html(fragment, math=self.mathml, image=image_src, blank=blank, inline=inline)
+        return Markup(_MATH_AND_PUNCTUATION.sub(r'<span class="nobr">\1\2</span>', html))
 
 
 def image_src(image: Image) -> str:
@@ -189,8 +192,8 @@ class QuestionView:
         self.context["stem"] = self.fragment_html(q.stem)
         self.context["unit"] = None
         self.context["answers"] = [{
-            "text": a.text, "weight": percent_text(a.weight), "feedback": self.fragment_html(a.feedback),
-            "dom": f"{self.dom}-fb{i}",
+            "text": a.text, "weight": percent_text(a.weight), "credit": a.weight > 0,
+            "feedback": self.fragment_html(a.feedback), "dom": f"{self.dom}-fb{i}",
         } for i, a in enumerate(q.answers)]
         self.context["key"] = [a.text for a in q.answers if a.weight > 0]
         self.context["case_sensitive"] = q.case_sensitive
@@ -202,7 +205,8 @@ class QuestionView:
         self.context["stem"] = self.fragment_html(q.stem)
         self.context["unit"] = q.unit
         self.context["answers"] = [{
-            "weight": a.weight, "feedback": self.fragment_html(a.feedback), "dom": f"{self.dom}-fb{i}",
+            "text": a.source, "weight": percent_text(a.weight), "credit": a.weight > 0,
+            "feedback": self.fragment_html(a.feedback), "dom": f"{self.dom}-fb{i}",
         } for i, a in enumerate(q.answers)]
         self.context["key"] = [a.source for a in q.answers if a.weight > 0]
         assert self.data is not None

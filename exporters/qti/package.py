@@ -3,7 +3,7 @@
 Layout (the same for both versions)::
 
     imsmanifest.xml
-    assessment.xml            the test: the bank's order, groups as sections, limits, weights
+    assessment.xml            the test: the bank's order, groups as sections (pools select), limits
     items/<question id>.xml   one item per question
     items/images/<name>       the images, referred to from items as images/<name>
 """
@@ -12,7 +12,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from decimal import Decimal
 
 from lxml import etree
 
@@ -28,7 +27,6 @@ from .tree import XSI_NS, Dialect, document, indent, qti
 
 TEST_FILE = "assessment.xml"
 ITEM_FOLDER = "items"
-WEIGHT = "WEIGHT"
 # xs:language, the type of xml:lang in both QTI schemas.
 _LANGUAGE = re.compile(r"[a-zA-Z]{1,8}(-[a-zA-Z0-9]{1,8})*")
 
@@ -56,15 +54,6 @@ def _time_limits(seconds: int | None) -> list[etree._Element]:
     return [] if seconds is None else [qti("timeLimits", {"maxTime": seconds})]
 
 
-def _weight(bank: Bank, question: Question) -> Decimal:
-    """Scale factor of the item's SCORE (which is in the question's points) in the test total:
-    what the question is worth in the bank (:meth:`~qbank.models.Bank.points_of`) over its points."""
-    if question.points == 0:
-        return Decimal(1)
-    weight: Decimal = sc.share(bank.points_of(question), question.points)
-    return weight
-
-
 def _group_path(groups: dict[str, Group], group_id: str | None) -> tuple[str | None, ...]:
     """The groups a question stands in, outermost first; ``(None,)`` for one in no group."""
     group = groups.get(group_id) if group_id else None
@@ -84,7 +73,7 @@ def build_test(bank: Bank, questions: Sequence[Question], content: ContentBuilde
     for identifier in (sc.SCORE, sc.MAXSCORE):
         test.append(qti("outcomeDeclaration", {"identifier": identifier, "cardinality": "single",
                                                "baseType": "float"}))
-    test.extend(_time_limits(bank.quiz_time_limit))
+    test.extend(_time_limits(bank.quiz_time_limit(questions)))
     attempts = 0 if bank.allowed_attempts < 0 else bank.allowed_attempts
     part = qti("testPart", {"identifier": "part-1", "navigationMode": "nonlinear", "submissionMode": "individual"},
                qti("itemSessionControl", {"maxAttempts": attempts, "showFeedback": True}))
@@ -116,12 +105,13 @@ def build_test(bank: Bank, questions: Sequence[Question], content: ContentBuilde
         section = open_sections[-1][1]
         ref = qti("assessmentItemRef", {"identifier": question.id, "href": item_path(question)})
         ref.extend(_time_limits(question.time_limit))
-        ref.append(qti("weight", {"identifier": WEIGHT, "value": sc.number(_weight(bank, question))}))
         section.append(ref)
+    # Every item scores in the points it is worth in the bank (a pool's points= is already in
+    # each member's points), so the test's total is the plain sum over the items it selects.
     processing = qti("outcomeProcessing")
     for identifier in (sc.SCORE, sc.MAXSCORE):
         processing.append(sc.set_outcome(identifier, qti("sum", None, qti(
-            "testVariables", {"variableIdentifier": identifier, "weightIdentifier": WEIGHT}))))
+            "testVariables", {"variableIdentifier": identifier}))))
     test.append(processing)
     return test
 

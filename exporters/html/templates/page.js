@@ -55,7 +55,10 @@
         if (fb) { fb.hidden = false; fb.classList.add("shown"); }
       }
       var markText = result.percent >= 100 ? "✓ right" : result.percent > 0 ? "◐ partly right" : "✗ wrong";
-      if (data.type === "numerical" && !result.parsed) { markText = "✗ not a number"; }
+      if (data.type === "numerical" && !result.parsed) {
+        markText = result.reason === "ambiguous-comma" ? "✗ write the number with a decimal point (1,000 could be 1000 or 1.0)"
+          : "✗ not a number";
+      }
       setMark(root.querySelector(".answer-line .mark"), result.percent >= 100 ? "right" : result.percent > 0 ? "partial" : "wrong", markText);
     } else {
       var selector = data.type === "matching" ? ".pair .mark" : data.type === "fill-in-blanks" ? ".blank + .mark" : null;

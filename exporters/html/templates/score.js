@@ -7,13 +7,22 @@ var qbankScore = (function () {
     var clean = String(text).trim().replace(/\s+/g, " ");
     return caseSensitive ? clean : clean.toLowerCase();
   }
+  // A number as a person types it: spaces, a unit, "× 10^n" and a decimal comma ("45,5") are
+  // accepted; a comma that could also separate thousands ("1,000", "1.000,5") is refused with
+  // a reason, so the page can ask for a decimal point instead of marking the answer wrong.
   function parseNumber(text, unit) {
     var clean = String(text).trim();
     if (unit && clean.slice(-unit.length) === unit) { clean = clean.slice(0, -unit.length); }
     clean = clean.replace(/[\s_\u00a0\u2009\u202f]/g, "").replace(/\u2212/g, "-");
+    if (clean.indexOf(",") >= 0) {
+      var ambiguous = clean.indexOf(".") >= 0 || (clean.match(/,/g) || []).length > 1 ||
+        /^[-+]?\d{1,3},\d{3}(?:e|$)/i.test(clean);
+      if (ambiguous) { return {value: null, reason: "ambiguous-comma"}; }
+      clean = clean.replace(",", ".");
+    }
     clean = clean.replace(/^([-+]?[0-9.]+)(?:\u00d7|x|\*)10\^([-+]?[0-9]+)$/, "$1e$2");
-    if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(clean)) { return null; }
-    return Number(clean);
+    if (!/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(clean)) { return {value: null, reason: null}; }
+    return {value: Number(clean), reason: null};
   }
   // Choice questions: the sum of the chosen options' weights, clamped at 0 and 100.
   function choices(data, chosen) {
@@ -39,7 +48,8 @@ var qbankScore = (function () {
   }
   // Numerical: the best weight among the answers whose closed interval [low, high] holds the number.
   function numerical(data, response) {
-    var value = parseNumber(response, data.unit);
+    var parsed = parseNumber(response, data.unit);
+    var value = parsed.value;
     var best = {percent: 0, matched: -1};
     if (value !== null) {
       data.answers.forEach(function (answer, index) {
@@ -49,7 +59,8 @@ var qbankScore = (function () {
         }
       });
     }
-    return {percent: clamp(best.percent), matched: best.matched, parsed: value !== null, parts: []};
+    return {percent: clamp(best.percent), matched: best.matched, parsed: value !== null, reason: parsed.reason,
+            parts: []};
   }
   // Matching and blanks: the share of parts answered right; ordering: all or nothing.
   function share(parts) {

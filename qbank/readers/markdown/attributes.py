@@ -22,10 +22,13 @@ class Heading:
     title: str
     explicit_id: str | None = None
     attributes: dict[str, str] = field(default_factory=dict)
+    classes: set[str] = field(default_factory=set)
 
 
-def parse_heading(ctx: Context, line: Line, text: str, keys: tuple[str, ...], code: str = "E204") -> Heading:
-    """Split ``Title {#id key=value}``; unknown keys and unreadable attributes are reported as ``code``."""
+def parse_heading(ctx: Context, line: Line, text: str, keys: tuple[str, ...], code: str = "E204",
+                  classes: tuple[str, ...] = ()) -> Heading:
+    """Split ``Title {#id .class key=value}``; unknown keys or classes and unreadable attributes
+    are reported as ``code``. ``classes``: the ``.class`` names this kind of heading takes."""
     match = ATTRS.search(text)
     if not match or not re.match(r"\s*[#.]|.*=", match.group(1)):
         return Heading(text.strip())
@@ -40,6 +43,13 @@ def parse_heading(ctx: Context, line: Line, text: str, keys: tuple[str, ...], co
     for token in tokens:
         if token.startswith("#"):
             heading.explicit_id = token[1:]
+        elif token.startswith(".") and "=" not in token:
+            if token[1:] in classes:
+                heading.classes.add(token[1:])
+            else:
+                ctx.report(code, f"unknown class `{token}`", line.number, col,
+                           hint=f"this heading takes {', '.join('.' + c for c in classes)}" if classes
+                           else "write attributes as `key=value`, and the id as `#id`")
         elif "=" in token:
             key, value = token.split("=", 1)
             key = key.strip().lower()

@@ -129,10 +129,13 @@ def _read_bank(path: str | Path, renderer: render.Renderer) -> tuple[Bank | None
         if not fenced and re.match(r"^#{1,2} ", text_line):
             if text_line.startswith("## "):
                 blocks.append((line, [], current_group))
-            else:
-                new_group = _group(ctx, line, len(groups))
-                groups.append(new_group)
-                current_group = new_group.id
+                continue
+            new_group = _group(ctx, line, len(groups))
+            if new_group is None:  # `# {.end}`: the questions after it belong to no group
+                current_group = None
+                continue
+            groups.append(new_group)
+            current_group = new_group.id
             continue
         if blocks and (not groups or blocks[-1][2] == current_group):
             blocks[-1][1].append(line)
@@ -162,7 +165,7 @@ def _read_bank(path: str | Path, renderer: render.Renderer) -> tuple[Bank | None
     variant_sets: list[Group] = []
     room = varied.MAX_BANK_VARIANTS
     for line, lines, group in blocks:
-        question = _question(ctx, line, lines, group, fm, seen, by_id, room)
+        question = _question(ctx, line, lines, by_id.get(group) if group else None, fm, seen, by_id, room)
         if isinstance(question, varied.Varied):  # a varied question: its variants, in a pool of their own
             built.extend(question.questions)
             variant_sets.append(question.group)
@@ -180,7 +183,7 @@ def _read_bank(path: str | Path, renderer: render.Renderer) -> tuple[Bank | None
     return bank, ctx.diagnostics
 
 
-def _question(ctx: Context, line: Line, lines: list[Line], group: str | None, fm: frontmatter.FrontMatter,
+def _question(ctx: Context, line: Line, lines: list[Line], group: Group | None, fm: frontmatter.FrontMatter,
               seen: dict[str, int], groups: dict[str, Group], room: int) -> Question | varied.Varied | None:
     heading = parse_heading(ctx, line, line.text[3:], QUESTION_KEYS)
     title = _plain_title(ctx, heading.title, line.number)
@@ -202,11 +205,15 @@ def _question(ctx: Context, line: Line, lines: list[Line], group: str | None, fm
         return None
     seen[qid] = line.number
     attrs = _validated(ctx, line, heading, QuestionAttributes, "E204", QUESTION_HINTS)
+    if group is not None and group.points_per_question is not None and attrs.points is not None \
+            and attrs.points != group.points_per_question:
+        ctx.report("E212", f"question `{qid}` sets points={heading.attributes['points']}, but its group "
+                   f"`{group.id}` makes each of its questions worth {group.points_per_question}", line.number, 1,
+                   hint="keep one: remove `points=` from the question, or from the group heading")
     if attrs.variants is not None or varied.has_vars_block(lines):
-        return varied.expand(ctx, qid, title, line, lines, _settings(attrs, fm), attrs.variants,
-                             parent=groups.get(group) if group else None, groups=groups, seed=varied.seed_of(fm),
-                             seen=seen, build=questions.build, room=room)
-    return questions.build(ctx, qid, title, line, lines, _settings(attrs, fm), group)
+        return varied.expand(ctx, qid, title, line, lines, _settings(attrs, fm), attrs.variants, parent=group,
+                             groups=groups, seed=varied.seed_of(fm), seen=seen, build=questions.build, room=room)
+    return questions.build(ctx, qid, title, line, lines, _settings(attrs, fm), group.id if group else None)
 
 
 def _plain_title(ctx: Context, title: str, line: int) -> str:
@@ -220,8 +227,14 @@ def _plain_title(ctx: Context, title: str, line: int) -> str:
     return plain
 
 
-def _group(ctx: Context, line: Line, index: int) -> Group:
-    heading = parse_heading(ctx, line, line.text[2:], GROUP_KEYS, "E208")
+def _group(ctx: Context, line: Line, index: int) -> Group | None:
+    """The group a ``#`` heading starts, or None for ``# {.end}`` (which ends the current one)."""
+    heading = parse_heading(ctx, line, line.text[2:], GROUP_KEYS, "E208", classes=("end",))
+    if "end" in heading.classes:
+        if heading.attributes or heading.explicit_id:
+            ctx.report("E208", "`{.end}` ends a group: it takes no id or other attributes", line.number, 1,
+                       hint="write `# {.end}` on a line of its own; start a new group with its own heading")
+        return None
     title = _plain_title(ctx, heading.title, line.number)
     if NOT_XML.search(line.text):
         ctx.report("E601", "the group heading holds a control character XML cannot carry", line.number, 1,

@@ -37,6 +37,6 @@ class CsvExporter(Exporter):
         writer.writerow(["id", "type", "points", "title", "text"])
         for question in questions:
             text = self.renderer.plain(question.stem)  # math as its LaTeX, images as their alt text
-            writer.writerow([question.id, question.type, format_points(bank.points_of(question)), question.title,
+            writer.writerow([question.id, question.type, format_points(question.points), question.title,
                              text])
         return out.getvalue().encode("utf-8")

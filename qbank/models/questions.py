@@ -1,13 +1,4 @@
-"""The validated question-bank model.
-
-The reader builds these objects from a Markdown bank; every exporter reads only these.
-All objects are immutable and every one carries the source position it came from, so any
-later stage (an exporter too) can report a problem at the author's line.
-
-Text that an author writes in Markdown is a :class:`Fragment`: the Markdown source with its
-math, images and blanks already located. Rendering a fragment to HTML happens once, in
-:mod:`qbank.render`, and each target then substitutes math, images and blanks its own way.
-"""
+"""Author text (fragments), answers and the question types of the model."""
 
 from __future__ import annotations
 
@@ -16,14 +7,6 @@ from decimal import Decimal
 from typing import Annotated, Literal, Never, NoReturn
 
 from pydantic import BaseModel, ConfigDict, Field
-
-__all__ = [
-    "Bank", "Blank", "BlankOption", "Choice", "ChoiceQuestion", "Description", "Essay", "FillInBlanks",
-    "Fragment", "Group", "Image", "MatchPair", "Matching", "Math", "MultipleChoice", "MultipleSelect",
-    "NumericAnswer", "Numerical", "OrderItem", "Ordering", "Pos", "QUESTION_TYPES", "Question",
-    "QuestionBase", "QuestionType", "ScoringPolicy", "ShortAnswer", "TextAnswer", "TrueFalse",
-    "question_fragments", "unhandled",
-]
 
 
 class Frozen(BaseModel):
@@ -304,71 +287,3 @@ def question_fragments(question: Question) -> Iterator[Fragment]:
     for extra in (question.explanation, question.correct_feedback, question.incorrect_feedback):
         if extra is not None:
             yield extra
-
-
-class Group(Frozen):
-    """A section of a bank; with ``pick`` set, a pool from which an LMS draws questions.
-
-    ``kind="variants"``: the pool of one varied question's variants (``pick`` 1), which a
-    target may show as one question; ``parent`` is the section it stands in, if any.
-    """
-
-    id: str
-    title: str
-    pick: int | None = None
-    points_per_question: Decimal | None = None
-    kind: Literal["group", "variants"] = "group"
-    parent: str | None = None
-    pos: Pos
-
-
-class Bank(Frozen):
-    path: str  # the bank file, as given to the reader
-    title: str
-    description: Fragment | None = None
-    author: str | None = None
-    subjects: tuple[str, ...] = ()
-    tags: tuple[str, ...] = ()
-    level: str | None = None
-    difficulty: str | None = None
-    language: str = "en"
-    category: str | None = None
-    time_limit: int | None = None  # seconds for the whole quiz, when the bank sets one
-    shuffle: bool = True
-    allowed_attempts: int = 1
-    groups: tuple[Group, ...] = ()
-    questions: tuple[Question, ...]
-    pos: Pos
-
-    def group_of(self, question: Question) -> Group | None:
-        """The group (section or pool) the question belongs to, if any."""
-        if question.group is None:
-            return None
-        return next((g for g in self.groups if g.id == question.group), None)
-
-    def points_of(self, question: Question) -> Decimal:
-        """What the question is worth in this bank: its group's ``points=`` when the group sets
-        one (each question drawn from a pool is worth that), else its own points."""
-        group = self.group_of(question)
-        if group is not None and group.points_per_question is not None and question.points != 0:
-            return group.points_per_question
-        return question.points
-
-    def fragments(self) -> Iterator[Fragment]:
-        """Every fragment of the bank (its description, then each question's), in source order."""
-        if self.description is not None:
-            yield self.description
-        for question in self.questions:
-            yield from question_fragments(question)
-
-    @property
-    def total_points(self) -> Decimal:
-        return sum((q.points for q in self.questions), Decimal(0))
-
-    @property
-    def quiz_time_limit(self) -> int | None:
-        """The bank's own limit, else the sum of the per-question limits (None if neither)."""
-        if self.time_limit is not None:
-            return self.time_limit
-        limits = [q.time_limit for q in self.questions if q.time_limit is not None]
-        return sum(limits) if limits else None
