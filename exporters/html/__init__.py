@@ -122,7 +122,8 @@ def build_page(bank: Bank, questions: Sequence[Question], renderer: render.Rende
         "answer_json": json_for_script(key) if key is not None else None,
         "css": Markup(_asset("page.css")),
         "script": Markup(_asset("score.js") + "\n" + _asset("page.js")) if key is not None else None,
-        "variants_script": Markup(_asset("variants.js")) if len(shown) < len(questions) else None,
+        "variants_script": Markup(_asset("variants.js")) if len(shown) < len(questions) and key is not None
+        else None,
         "reload_script": Markup(_asset("reload.js").replace("__ENDPOINT__", json.dumps(reload_endpoint)))
         if reload_endpoint else None,
     }

@@ -118,6 +118,10 @@ def _with_spec(exact: Decimal, spec: str, math: bool) -> Shown:
         shown = None
     if math:
         text = text.replace(",", "{,}").replace("%", "\\%")
+        power = re.fullmatch(r"(.*?)[eE]([-+]?\d+)", text)
+        if power:  # 4.213e-2 is 4.213 × 10^{-2} in a formula
+            exponent = int(power.group(2))
+            text = power.group(1) + (f"\\times 10^{{{exponent}}}" if exponent else "")
     return Shown(text, exact, shown)
 
 
