@@ -194,9 +194,9 @@ def test_same_id_in_two_banks_of_one_category(tmp_path: Path) -> None:
 
 
 def test_too_many_variants_in_one_bank(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from qbank.readers.markdown import varied
+    from qbank.variants import limits
 
-    monkeypatch.setattr(varied, "MAX_BANK_VARIANTS", 5)
+    monkeypatch.setattr(limits, "MAX_BANK_VARIANTS", 5)
     text = FRONT + VARIED.format(vars="a = randint(1, 99)") + "\n" + VARIED.format(vars="a = randint(1, 99)") \
         .replace("{#v ", "{#w ")
     _, found = lint_file(write_bank(tmp_path, text))

@@ -280,3 +280,15 @@ def test_computed_distractors_equal_to_the_answer_are_caught_in_the_variants_tha
     e709 = [d for d in found if d.code == "E709"]
     assert e709 and "variant" in e709[0].message  # a * b == a + b when a = b = 2
     assert bank is not None and not [q for q in bank.questions if isinstance(q, MultipleChoice)]
+
+
+def test_the_banks_evaluation_budget_is_counted_not_timed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from qbank.variants import limits
+
+    body = varied("a", "x = randint(1, 999)\ny = sin(x) ** 2", "{{y:.3f}}", "- = {{y:.3f}} ± 0.001", count=10)
+    bank, found = lint_file(write(tmp_path, body))
+    assert bank is not None and len(bank.questions) == 10
+    monkeypatch.setattr(limits, "MAX_BANK_WORK", 500)  # the ten variants need about 10 × 100 units
+    _, found = lint_file(write(tmp_path, body))
+    (diag,) = [d for d in found if d.code == "E711"]
+    assert (diag.line, diag.col) == (9, 1) and "more evaluation than qbank allows" in diag.message

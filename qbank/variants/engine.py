@@ -17,15 +17,17 @@ from typing import Any
 from qbank import diagnostics as dg
 from qbank.models import Question
 
+from . import limits
 from .checks import variant_findings
 from .evaluate import Block, EvaluationError, Evaluator, parse_block
+from .limits import Budget
 from .report import Collector, label
 from .rng import variant_key
 from .substitute import Regions, Slot, Substituted, find_slots, substitute
 
 __all__ = ["ATTEMPTS", "Drawn", "Plan", "Variant", "check_variant", "draw", "plan"]
 
-ATTEMPTS = 20
+ATTEMPTS = 20  # draws of one variant, to avoid one that repeats an earlier variant
 
 
 @dataclass
@@ -34,6 +36,11 @@ class Plan:
     lines: Sequence[tuple[int, int, str]]
     slots: list[Slot]
     diagnostics: list[dg.Diagnostic]
+
+    @property
+    def cost(self) -> int:
+        """The work of one variant: every variable, and every inline expression, once."""
+        return self.block.cost + sum(s.expression.cost for s in self.slots if s.expression is not None)
 
     @property
     def block_lines(self) -> frozenset[int]:
@@ -82,15 +89,26 @@ def plan(file: str, block_lines: list[tuple[int, str]], lines: Sequence[tuple[in
     return Plan(block, lines, slots, found, first, last)
 
 
-def draw(plan: Plan, seed: str, question: str, count: int, file: str, hints: dict[str, str]) -> Drawn:
+def draw(plan: Plan, seed: str, question: str, count: int, file: str, hints: dict[str, str],
+         budget: Budget) -> Drawn:
     """Every variant's values and text; evaluation problems go to the result's collector."""
     evaluator = Evaluator(plan.block)
     drawn = Drawn(Collector(count))
     width = max(2, len(str(count)))
     texts: set[str] = set()
+    cost = max(1, plan.cost)
     for number in range(1, count + 1):
         variant: Variant | None = None
         for attempt in range(ATTEMPTS):
+            if budget.work < cost:
+                drawn.collector.add(dg.make(
+                    "E711", f"the bank's variables need more evaluation than qbank allows one bank "
+                    f"({limits.MAX_BANK_WORK:,} units; variant {number} of this question needs {cost} more)", file,
+                    plan.first_line, 1, hint="ask for fewer variants, simplify the variables, or split the bank"),
+                    "")
+                drawn.failed = True
+                return drawn
+            budget.work -= cost
             try:
                 values = evaluator.values(variant_key(seed, question, number, attempt))
                 substituted = substitute(plan.lines, plan.slots, values, evaluator.inline)

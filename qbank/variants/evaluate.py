@@ -7,9 +7,11 @@ indexing, and calls of qbank's own functions (:mod:`.functions`). No attributes,
 no comprehensions, no imports: nothing an expression could use to reach Python itself.
 simpleeval then evaluates each checked expression with qbank's operators and functions only.
 
-There are no loops, so each node of a block is evaluated at most once per variant; with at
-most :data:`MAX_NODES` nodes and every value bounded (:mod:`.functions`), the work of one
-variant is bounded too: that is qbank's operation budget, the same on every machine.
+There are no loops, so each node of a block is evaluated at most once per variant, and every
+value is bounded (:mod:`.functions`): the work of one evaluation is known before it runs (its
+``cost``, :data:`HEAVY`). A block has at most :data:`MAX_NODES` nodes, and a bank may spend at
+most :data:`~qbank.variants.limits.MAX_BANK_WORK` units on all its variants, redraws included:
+that is qbank's operation budget. It is counted, never timed, so it is the same on every machine.
 """
 
 from __future__ import annotations
@@ -31,8 +33,16 @@ from .rng import Stream
 __all__ = ["MAX_NODES", "Block", "EvaluationError", "Evaluator", "Expression", "Problem", "Variable",
            "parse_block", "parse_expression"]
 
-MAX_NODES = 2_000  # per question: its variables and its inline expressions together
+MAX_NODES = 2_000  # per question's ```vars block
 CALLABLE = frozenset(FUNCTIONS) | frozenset(DRAWS)
+# The work of evaluating an expression, in units of one cheap node: a call of a function that
+# runs a series or a loop costs HEAVY units more, a power (a decimal power is the slowest
+# operation there is) POWER more. Calibrated so that no unit takes much longer than a cheap
+# node, about 2.5 microseconds (bench/variants.py measures it).
+HEAVY = 25
+POWER = 60
+_HEAVY_CALLS = frozenset({"sin", "cos", "tan", "asin", "acos", "atan", "atan2", "exp", "ln", "log", "log10", "sqrt",
+                          "hypot", "factorial", "comb", "perm", "sum", "shuffle", "sample", "min", "max"})
 _OPERATORS = (ast.Add, ast.Sub, ast.Mult, ast.Div, ast.FloorDiv, ast.Mod, ast.Pow, ast.USub, ast.UAdd, ast.Not,
               ast.And, ast.Or, ast.Eq, ast.NotEq, ast.Lt, ast.LtE, ast.Gt, ast.GtE, ast.In, ast.NotIn)
 _ALLOWED = (ast.Constant, ast.Name, ast.Load, ast.BinOp, ast.UnaryOp, ast.BoolOp, ast.Compare, ast.IfExp,
@@ -67,6 +77,7 @@ class Expression:
     uses: frozenset[str]
     line: int
     col: int
+    cost: int = 0  # the work of one evaluation (see HEAVY)
 
 
 @dataclass(frozen=True)
@@ -79,6 +90,11 @@ class Block:
     variables: list[Variable] = field(default_factory=list)
     problems: list[Problem] = field(default_factory=list)
     nodes: int = 0
+
+    @property
+    def cost(self) -> int:
+        """The work of evaluating every variable once (one variant)."""
+        return sum(v.cost for v in self.variables)
 
     @property
     def names(self) -> dict[str, Variable]:
@@ -94,6 +110,7 @@ class _Checker:
         self.problems: list[Problem] = []
         self.uses: set[str] = set()
         self.nodes = 0
+        self.cost = 0
 
     def _at(self, node: ast.AST) -> tuple[int, int]:
         row = getattr(node, "lineno", 1)
@@ -110,6 +127,7 @@ class _Checker:
         while pending:
             node = pending.pop()
             self.nodes += 1
+            self.cost += 1
             kind = type(node)
             if kind in _REFUSED:
                 self.report("E701", node, *_REFUSED[kind])
@@ -132,6 +150,8 @@ class _Checker:
     def _operators(self, node: ast.BinOp | ast.UnaryOp | ast.BoolOp | ast.Compare) -> None:
         ops = node.ops if isinstance(node, ast.Compare) else [node.op]
         for operator in ops:
+            if isinstance(operator, ast.Pow):
+                self.cost += POWER
             if isinstance(operator, ast.BitXor):
                 self.report("E701", node, *_POWER_TYPO)
             elif not isinstance(operator, _OPERATORS):
@@ -154,6 +174,8 @@ class _Checker:
             return
         node.func._qbank_callee = True  # type: ignore[attr-defined]
         name = node.func.id
+        if name in _HEAVY_CALLS:
+            self.cost += HEAVY
         if name not in CALLABLE:
             close = difflib.get_close_matches(name, sorted(CALLABLE), n=1)
             self.report("E703", node.func, f"unknown function `{name}`",
@@ -233,7 +255,7 @@ def parse_block(lines: list[tuple[int, str]]) -> Block:
         source = ast.get_source_segment(text, statement.value) or ""
         known[name] = line
         block.variables.append(Variable(source, statement.value, frozenset(checker.uses), line,
-                                        statement.value.col_offset + 1, name))
+                                        statement.value.col_offset + 1, checker.cost, name))
     if block.nodes > MAX_NODES:
         block.problems.append(Problem("E711", f"the variables are too large to evaluate ({block.nodes} parts; "
                                       f"at most {MAX_NODES})", first, 1, "split the question, or simplify"))
@@ -263,7 +285,7 @@ def parse_expression(source: str, line: int, col: int, known: dict[str, int]) ->
     checker.check(tree.body)
     if checker.problems:
         return checker.problems
-    return Expression(source.strip(), tree.body, frozenset(checker.uses), line, col)
+    return Expression(source.strip(), tree.body, frozenset(checker.uses), line, col, checker.cost)
 
 
 class EvaluationError(Exception):

@@ -163,13 +163,12 @@ def _read_bank(path: str | Path, renderer: render.Renderer) -> tuple[Bank | None
     seen: dict[str, int] = {}
     by_id = {g.id: g for g in groups}
     variant_sets: list[Group] = []
-    room = varied.MAX_BANK_VARIANTS
+    budget = varied.Budget()  # what this bank may spend on variants
     for line, lines, group in blocks:
-        question = _question(ctx, line, lines, by_id.get(group) if group else None, fm, seen, by_id, room)
+        question = _question(ctx, line, lines, by_id.get(group) if group else None, fm, seen, by_id, budget)
         if isinstance(question, varied.Varied):  # a varied question: its variants, in a pool of their own
             built.extend(question.questions)
             variant_sets.append(question.group)
-            room -= len(question.questions)
         elif question is not None:
             built.append(question)
     if not blocks and not any(d.code in ("E101", "E102") for d in ctx.diagnostics):
@@ -184,7 +183,8 @@ def _read_bank(path: str | Path, renderer: render.Renderer) -> tuple[Bank | None
 
 
 def _question(ctx: Context, line: Line, lines: list[Line], group: Group | None, fm: frontmatter.FrontMatter,
-              seen: dict[str, int], groups: dict[str, Group], room: int) -> Question | varied.Varied | None:
+              seen: dict[str, int], groups: dict[str, Group], budget: varied.Budget
+              ) -> Question | varied.Varied | None:
     heading = parse_heading(ctx, line, line.text[3:], QUESTION_KEYS)
     title = _plain_title(ctx, heading.title, line.number)
     explicit = heading.explicit_id
@@ -212,7 +212,7 @@ def _question(ctx: Context, line: Line, lines: list[Line], group: Group | None, 
                    hint="keep one: remove `points=` from the question, or from the group heading")
     if attrs.variants is not None or varied.has_vars_block(lines):
         return varied.expand(ctx, qid, title, line, lines, _settings(attrs, fm), attrs.variants, parent=group,
-                             groups=groups, seed=varied.seed_of(fm), seen=seen, build=questions.build, room=room)
+                             groups=groups, seed=varied.seed_of(fm), seen=seen, build=questions.build, budget=budget)
     return questions.build(ctx, qid, title, line, lines, _settings(attrs, fm), group.id if group else None)
 
 

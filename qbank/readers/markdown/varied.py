@@ -17,15 +17,15 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from qbank.models import Group, Question
+from qbank.variants import limits
+from qbank.variants.limits import Budget
 
 from .context import Context, Line
 from .fences import FENCE
 from .scan import scan
 from .settings import Settings
 
-__all__ = ["MAX_BANK_VARIANTS", "Varied", "expand", "has_vars_block"]
-
-MAX_BANK_VARIANTS = 10_000  # concrete questions from varied questions, per bank
+__all__ = ["Budget", "Varied", "expand", "has_vars_block"]
 _VARS = re.compile(r"^ {0,3}(`{3,}|~{3,})\s*vars\s*$")
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
 _HINTS = {
@@ -88,7 +88,7 @@ def _regions(texts: list[str]) -> tuple[list[tuple[int, int]], list[tuple[int, i
 
 def expand(ctx: Context, qid: str, title: str, heading: Line, body: list[Line], settings: Settings,
            count: int | None, *, parent: Group | None, groups: dict[str, Group], seed: str,
-           seen: dict[str, int], build: Build, room: int) -> Varied | None:
+           seen: dict[str, int], build: Build, budget: Budget) -> Varied | None:
     """The variants of a varied question, or None when it has errors (which are reported)."""
     blocks = [(a, b) for a, b, is_vars in _fences(body) if is_vars]
     if count is None:
@@ -109,16 +109,16 @@ def expand(ctx: Context, qid: str, title: str, heading: Line, body: list[Line], 
                    "a pool of their own, and Canvas and Moodle cannot draw from a pool inside a pool",
                    heading.number, 1, hint="move the question out of the pool, into a group without `pick=`")
         return None
-    if count > room:
-        ctx.report("E712", f"{count} more variants would make more than {MAX_BANK_VARIANTS:,} in this bank",
-                   heading.number, 1, hint="ask for fewer variants, or split the bank into several files")
+    if count > budget.variants:
+        ctx.report("E712", f"{count} more variants would make more than {limits.MAX_BANK_VARIANTS:,} in this "
+                   "bank", heading.number, 1, hint="ask for fewer variants, or split the bank into several files")
         return None
     if qid in groups:
         ctx.report("E202", f"`{qid}` is also the id of the group at line {groups[qid].pos.line}, and a varied "
                    "question's variants form a group with its id", heading.number, 1,
                    hint="give the question or the group another id")
         return None
-    from qbank.variants import engine  # simpleeval is loaded only for banks with varied questions
+    from qbank.variants import engine  # the evaluator is loaded only for banks with varied questions
 
     start, end = blocks[0]
     rest = body[:start] + body[end + 1:]
@@ -127,7 +127,7 @@ def expand(ctx: Context, qid: str, title: str, heading: Line, body: list[Line], 
     ctx.diagnostics.extend(plan.diagnostics)
     if any(d.is_error for d in plan.diagnostics if d.line in plan.block_lines):
         return None  # the variables cannot be evaluated
-    drawn = engine.draw(plan, seed, qid, count, ctx.file, _HINTS)
+    drawn = engine.draw(plan, seed, qid, count, ctx.file, _HINTS, budget)
     if drawn.failed or any(d.is_error for d in plan.diagnostics):
         ctx.diagnostics.extend(drawn.collector.result())
         return None
@@ -160,6 +160,7 @@ def expand(ctx: Context, qid: str, title: str, heading: Line, body: list[Line], 
                    heading.number, 1, hint="draw the values from wider ranges, or ask for fewer variants")
     if any(q is None for q in made):
         return None
+    budget.variants -= count
     group = Group(id=qid, title=title, pick=1, kind="variants", pos=ctx.pos(heading.number, 1),
                   parent=parent.id if parent is not None else None,
                   points_per_question=parent.points_per_question if parent is not None else None)
