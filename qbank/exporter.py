@@ -58,6 +58,9 @@ class Exporter(ABC):
     alternatives: ClassVar[dict[str, str]] = {}
     # The target's own diagnostic codes, beside qbank's T001–T005: {"MYLMS001": Code("warning", "...")}.
     codes: ClassVar[dict[str, Code]] = {}
+    # The model's import-era fields (:data:`qbank.extensions.EXTENSIONS`) this target writes;
+    # a question using any other one is exported without it, with a T002 warning.
+    holds: ClassVar[frozenset[str]] = frozenset()
 
     def __init__(self, options: Mapping[str, str] | None = None, /, *, renderer: Renderer | None = None,
                  **settings: str) -> None:
@@ -134,9 +137,17 @@ class Exporter(ABC):
     def _checked(self, bank: Bank, kept: list[Question], left_out: list[dg.Diagnostic]) -> list[dg.Diagnostic]:
         found = list(left_out)
         # a varied question's variants share their problems: told once, naming the question
-        found.extend(told_once(bank, ((q, self.check_question(bank, q)) for q in kept)))
+        found.extend(told_once(bank, ((q, [*self.check_question(bank, q), *self._unheld(bank, q)]) for q in kept)))
         found.extend(self.check_bank(bank))
         return found
+
+    def _unheld(self, bank: Bank, question: Question) -> list[dg.Diagnostic]:
+        from qbank.extensions import EXTENSIONS, extensions_of
+
+        return [self.diagnostic("T002", f"`{question.id}`: {self.name} has no place for {EXTENSIONS[name]}; "
+                                "it is left out", bank, pos.line, pos.col,
+                                hint="export to moodle-xml to keep it, or remove it from the question")
+                for name, pos in extensions_of(question) if name not in self.holds]
 
     def export(self, bank: Bank) -> ExportResult:
         kept, left_out = self.supported(bank)

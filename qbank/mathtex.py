@@ -9,13 +9,14 @@ turns an unknown command into an identifier and ignores a missing ``\\frac`` arg
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from html import escape
 from xml.etree.ElementTree import Element, tostring
 
 from latex2mathml import commands as l2m_commands
 from latex2mathml.converter import convert, convert_to_element
 
-__all__ = ["check", "to_mathml"]
+__all__ = ["Problem", "check", "converted_problems", "structural_problems", "to_mathml"]
 
 _TOKEN = re.compile(r"\\[a-zA-Z]+\*?|\\.|[{}]|[^\s]", re.S)
 _UNKNOWN = re.compile(r"<mi>(\\[a-zA-Z]+)</mi>")
@@ -46,8 +47,17 @@ def _skip_argument(tokens: list[tuple[int, str]], k: int) -> int | None:
     return None
 
 
-def check(latex: str) -> list[tuple[int, str, str]]:
+Problem = tuple[int, str, str]  # (offset in the formula, message, hint)
+
+
+def check(latex: str) -> list[Problem]:
     """Problems in ``latex`` as (offset in the formula, message, hint); empty when it parses."""
+    return structural_problems(latex) or converted_problems(latex, lambda: convert(latex))
+
+
+def structural_problems(latex: str) -> list[Problem]:
+    """What latex2mathml would let through: unbalanced groups, environments, ``\\left``/``\\right``
+    and missing arguments, each at its position."""
     if not latex.strip():
         return [(0, "empty formula", "remove the empty delimiters or write the formula")]
     problems: list[tuple[int, str, str]] = []
@@ -107,16 +117,23 @@ def check(latex: str) -> list[tuple[int, str, str]]:
         problems.append((offset, f"`\\begin{{{name}}}` is never ended", f"add `\\end{{{name}}}`"))
     for offset in lefts:
         problems.append((offset, "`\\left` without a `\\right`", "add `\\right.` or a closing delimiter"))
-    if problems:
-        return problems
+    return problems
 
+
+def converted_problems(latex: str, mathml: Callable[[], str]) -> list[Problem]:
+    """Problems the conversion shows: it fails, or turns an unknown command into an identifier.
+
+    ``mathml`` converts the formula (inline); the renderer passes its cached conversion, so a
+    formula is converted once for the check and the targets alike.
+    """
+    problems: list[Problem] = []
     try:
-        mathml = convert(latex)
+        text = mathml()
     except Exception as exc:  # latex2mathml raises many types; any of them means "does not parse"
         reason = type(exc).__name__.removesuffix("Error")
         words = re.sub(r"(?<!^)([A-Z])", r" \1", reason).lower()
         return [(0, f"LaTeX does not parse ({words})", "check the formula's structure")]
-    for match in _UNKNOWN.finditer(mathml):
+    for match in _UNKNOWN.finditer(text):
         command = match.group(1)
         where = re.search(re.escape(command) + r"(?![a-zA-Z])", latex)
         problems.append((where.start() if where else 0, f"unknown LaTeX command `{command}`",

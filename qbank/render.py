@@ -31,7 +31,7 @@ from qbank.models import Fragment, Image, Math
 
 __all__ = [
     "ALLOWED_ATTRIBUTES", "ALLOWED_TAGS", "BlankFn", "ImageFn", "MathFn", "Memo", "RenderStats", "Renderer",
-    "sanitize", "shared", "tex_delimited",
+    "is_plain_text", "sanitize", "shared", "tex_delimited",
 ]
 
 # The allow-list for author HTML (and Markdown's own output). Anything else — scripts,
@@ -65,6 +65,13 @@ _CLEAN_KWARGS: dict[str, object] = {
 _BARE_AMPERSAND = re.compile(r"&(?!#[0-9]+;|#x[0-9a-fA-F]+;|[A-Za-z][A-Za-z0-9]*;)")
 _BARE_LESS_THAN = re.compile(r"<(?![A-Za-z/!?])")
 _RAW_IMG_SRC = re.compile(r"<img\b[^>]*?\ssrc=\"([^\"]*)\"", re.I)
+# A one-line fragment that Markdown and sanitising leave as it is, wrapped in <p>: it starts with
+# a letter, a placeholder, a parenthesis or a quote (so no list, heading, quote or code block), and
+# holds no character Markdown or the sanitiser would act on (emphasis, code, links, escapes, HTML,
+# entities, tables, a no-break space, a line end). Most options and many stems are such text; for
+# them the result is computed here (tests/test_render.py checks it equals Markdown's).
+_PLAIN_START = re.compile(r"[^\W_\d]|[\ue000(\"']")
+_MARKUP = re.compile(r"[\x00-\x1f\x7f\\`*_\[\]<>&!|\u00a0\u1680\u2000-\u200f\u2028-\u202f\u205f\u3000\ufeff]")
 
 MathFn = Callable[[Math], str]
 ImageFn = Callable[[Image], str]
@@ -99,6 +106,12 @@ class RenderStats:
     @property
     def total(self) -> int:
         return self.markdown + self.mathml + self.latex_checks
+
+
+def is_plain_text(template: str) -> bool:
+    """Whether Markdown and sanitising would give ``<p>template</p>`` exactly (see ``_PLAIN_START``)."""
+    return (_PLAIN_START.match(template) is not None and not template[-1].isspace()
+            and _MARKUP.search(template) is None)
 
 
 def sanitize(html: str) -> str:
@@ -182,8 +195,10 @@ class Renderer:
 
     def template_html(self, fragment: Fragment) -> str:
         """Sanitised HTML of the fragment, with placeholders where math, images and blanks go."""
-        return self._cached(HTML_TABLE, fragment.template,
-                            lambda: sanitize(self.markdown_to_html(fragment.template)))
+        template = fragment.template
+        if is_plain_text(template):
+            return f"<p>{template}</p>"
+        return self._cached(HTML_TABLE, template, lambda: sanitize(self.markdown_to_html(template)))
 
     def mathml(self, latex: str, display: bool) -> str:
         """MathML for ``latex`` (the LaTeX kept in an annotation), as text."""
@@ -203,8 +218,14 @@ class Renderer:
         return deepcopy(element)
 
     def latex_problems(self, latex: str) -> list[tuple[int, str, str]]:
-        """Problems in a formula, as :func:`qbank.mathtex.check` reports them."""
-        text = self._cached(LATEX_TABLE, latex, lambda: json.dumps(mathtex.check(latex), ensure_ascii=False))
+        """Problems in a formula, as :func:`qbank.mathtex.check` reports them (its conversion is
+        the inline MathML every target then uses, so it is done once)."""
+        def compute() -> str:
+            found = mathtex.structural_problems(latex) or mathtex.converted_problems(
+                latex, lambda: self.mathml(latex, False))
+            return json.dumps(found, ensure_ascii=False)
+
+        text = self._cached(LATEX_TABLE, latex, compute)
         return [(int(offset), str(message), str(hint)) for offset, message, hint in json.loads(text)]
 
     # --- fragments for targets ------------------------------------------------------------

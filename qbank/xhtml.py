@@ -77,7 +77,14 @@ def convert(html: str, profile: Profile, fill: Fill | None = None, *, block: boo
     top level are wrapped in ``<p>`` so the content is valid where only blocks are allowed.
     """
     holder = etree.Element(_name(profile, "div"), nsmap={None: profile.namespace} if profile.namespace else None)
-    if html.strip():
+    if not html.strip():
+        pass
+    elif "<" not in html and "&" not in html:  # plain text: what the HTML parser would give, without it
+        holder.text = xml_text(html)
+    elif (html.startswith("<p>") and html.endswith("</p>") and html.count("<") == 2 and "&" not in html
+          and "p" in profile.attributes):  # one plain paragraph, likewise
+        etree.SubElement(holder, _name(profile, "p")).text = xml_text(html[3:-4]) or None
+    else:
         source = lxml_html.fragment_fromstring(xml_text(html), create_parent="div")
         _copy_children(source, holder, profile, fill)
     if block:

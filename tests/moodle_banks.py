@@ -25,9 +25,9 @@ def expected_category(bank: Bank, question: Question) -> list[str]:
     groups = {g.id: g for g in bank.groups}
     group = groups.get(question.group) if question.group else None
     if group is not None and group.kind == "variants":
-        # a varied question's variants: a sub-category of its own (title and id), in its section's
-        parent = [groups[group.parent].title] if group.parent else []
-        return ["$course$", "top", *levels, *parent, f"{group.title} ({group.id})"]
+        # a varied question's variants: a sub-category of its own, named by section, title and id
+        parent = f"{groups[group.parent].title} - " if group.parent else ""
+        return ["$course$", "top", *levels, f"{parent}{group.title} ({group.id})"]
     return ["$course$", "top", *levels, *([group.title] if group else [])]
 
 

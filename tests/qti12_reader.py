@@ -278,6 +278,11 @@ class Package:
     def item(self, ident: str) -> Item:
         return next(i for i in self.items() if i.ident == ident)
 
+    def item_texts(self) -> str:
+        """Every item's XML as text (to look for the forms a package uses)."""
+        return "\n".join(data.decode("utf-8") for name, data in sorted(self.files.items())
+                         if name.endswith(".xml") and name != "imsmanifest.xml")
+
 
 def html_references(text: str) -> list[str]:
     """Every ``src``/``href`` in an HTML fragment."""

@@ -389,7 +389,7 @@ def test_warm_rebuild_converts_no_formula_and_renders_no_fragment(tmp_path: Path
     shutil.copytree(CONTENT / "figures", tmp_path / "figures")
     shutil.copy(CONTENT / "showcase.md", bank)
     cold = _counting_build(bank, out, cache)
-    assert not cold["failed"] and cold["mathml"] >= 40 and cold["markdown"] >= 40 and cold["rendered"] > 80
+    assert not cold["failed"] and cold["mathml"] >= 40 and cold["markdown"] >= 15 and cold["rendered"] > 60, cold
     cold_files = _snapshot(out)
     # Forget the bank's record (as a code change would), keep its memo: the bank is read,
     # linted and exported again, and every result comes from the memo.
@@ -397,3 +397,17 @@ def test_warm_rebuild_converts_no_formula_and_renders_no_fragment(tmp_path: Path
     warm = _counting_build(bank, out, cache)
     assert warm == {"mathml": 0, "markdown": 0, "rendered": 0, "cached": 0, "failed": False}
     assert _snapshot(out) == cold_files
+
+
+def test_a_family_of_targets_stays_in_one_process_part() -> None:
+    from qbank.build.parallel import split_targets
+
+    targets = resolve_targets(TARGETS)
+    groups = split_targets(targets, 2)
+    families = {t.name: t.family for t in targets}
+    for group in groups:
+        for other in groups:
+            if other is not group:
+                assert not {families[t.name] for t in group} & {families[t.name] for t in other}
+    if {"qti21", "qti30"} <= set(TARGETS):
+        assert any({"qti21", "qti30"} <= {t.name for t in group} for group in groups)

@@ -43,7 +43,7 @@ from support import BANKS, ROOT, load_bank
 QTYPES = {
     "multiple-choice": "multichoice", "multiple-select": "multichoice", "true-false": "truefalse",
     "short-answer": "shortanswer", "numerical": "numerical", "essay": "essay", "matching": "match",
-    "fill-in-blanks": "multianswer", "description": "description",
+    "fill-in-blanks": "multianswer", "description": "description", "ordering": "ordering",
 }
 # Required children per question type (Moodle's reader indexes these, or needs them to keep our values).
 REQUIRED = {
@@ -59,6 +59,9 @@ REQUIRED = {
                  "subquestion/answer/text"],
     "cloze": ["name/text", "questiontext/text", "generalfeedback/text", "idnumber"],
     "description": ["name/text", "questiontext/text", "defaultgrade"],
+    # qtype_ordering's importer defaults each of these to what an author rarely means
+    "ordering": ["name/text", "questiontext/text", "defaultgrade", "layouttype", "selecttype", "selectcount",
+                 "gradingtype", "showgrading", "numberingstyle", "shownumcorrect", "answer/text"],
     "category": ["category/text"],
 }
 
@@ -122,7 +125,14 @@ def compare(bank: Bank, question: Question, got: Imported) -> None:
             assert resolved(Text(answer.text, files=answer.files)) == html_of(choice.text, inline=True)
             assert abs(answer.fraction * 100 - choice.weight) < 0.001
             assert resolved(answer.feedback) == html_of(choice.feedback)
-    if question.type in ("multiple-choice", "multiple-select", "matching"):
+    if question.type == "ordering":
+        options = got.ordering
+        # every item shown, in a scrambled order, scored all or nothing as in every other target
+        assert options["selecttype"] == "ALL" and options["selectcount"] == len(question.items)
+        assert options["gradingtype"] == "ALL_OR_NOTHING" and options["shownumcorrect_given"]
+        assert [resolved(Text(a.text, files=a.files)) for a in got.answers] == [
+            html_of(item.text, inline=True) for item in question.items]
+    if question.type in ("multiple-choice", "multiple-select", "matching", "ordering"):
         assert got.correctfeedback is not None and got.incorrectfeedback is not None
         assert resolved(got.correctfeedback) == html_of(question.correct_feedback)
         assert resolved(got.incorrectfeedback) == html_of(question.incorrect_feedback)
@@ -175,15 +185,15 @@ def test_bank_round_trips(path: Path) -> None:
     assert got, "no question exported"
 
 
-def test_showcase_holds_every_type_but_ordering() -> None:
+def test_showcase_holds_every_type() -> None:
     bank = load_bank(ROOT / "content" / "showcase.md")
     got = round_trip(bank)
     assert {q.qtype for q in got} == set(QTYPES.values())
     result = MoodleXmlExporter().export(bank)
-    left_out = [d for d in result.diagnostics if d.code == "T001"]
-    assert len(left_out) == 1 and "ordering" in left_out[0].message and "qti21" in (left_out[0].hint or "")
-    ordering = next(q for q in bank.questions if q.type == "ordering")
-    assert left_out[0].line == ordering.pos.line
+    assert not [d for d in result.diagnostics if d.code == "T001"]
+    # ordering is core Moodle since 4.4 only: the export says so once
+    (note,) = [d for d in result.diagnostics if d.code == "T004" and "ordering" in d.message]
+    assert "4.4" in note.message and note.line == next(q for q in bank.questions if q.type == "ordering").pos.line
 
 
 def test_showcase_specifics() -> None:
@@ -340,3 +350,61 @@ def test_cli(tmp_path: Path) -> None:
                               "-o", str(out)], capture_output=True, text=True, cwd=tmp_path)
         assert run.returncode == 0, run.stdout + run.stderr
         assert out.read_bytes() == export(load_bank(path))
+
+
+SPACES_BANK = """---
+title: Spaces
+---
+
+## Git {#git}
+
+You type **git** *commit* and then `git` `push`.
+
+```c
+#include <stdio.h>
+int main(void) {
+    return 0;
+}
+```
+
+- (x) **git** *add* before `git` `commit`
+  > Right: **git** *add* stages, `git` `commit` records.
+- ( ) Text with ]]> inside, and a ]]]]> too.
+
+### Explanation
+
+Run **git** *status* and `git` `log`.
+"""
+
+
+def test_spaces_between_inline_elements_survive_moodles_reader(tmp_path: Path) -> None:
+    """Moodle's xmlize drops whitespace-only chunks and hands each entity over as a chunk of
+    its own: escaped HTML arrives as "gitcommit". The export keeps every space (CDATA)."""
+    bank = bank_from(tmp_path, SPACES_BANK)
+    (got,) = [q for q in read_moodle_xml(export(bank)) if q.qtype != "category"]
+    stem = got.questiontext.text
+    assert "<strong>git</strong> <em>commit</em>" in stem and "<code>git</code> <code>push</code>" in stem
+    code = etree.fromstring(f"<div>{stem}</div>", etree.HTMLParser()).xpath("//pre")[0]
+    lines = "".join(code.itertext()).splitlines()
+    assert lines[:3] == ["#include <stdio.h>", "int main(void) {", "    return 0;"]
+    right, wrong = got.answers
+    assert "<strong>git</strong> <em>add</em> before <code>git</code> <code>commit</code>" in right.text
+    assert "<strong>git</strong> <em>add</em> stages, <code>git</code> <code>commit</code>" in right.feedback.text
+    assert "]]&gt; inside, and a ]]]]&gt; too" in wrong.text  # a CDATA end in the text round-trips
+    assert "<strong>git</strong> <em>status</em> and <code>git</code> <code>log</code>" in got.generalfeedback.text
+
+
+@pytest.mark.parametrize(("inner", "moodle_sees"), [
+    ("&lt;b&gt;bold&lt;/b&gt; &lt;i&gt;", "<b>bold</b><i>"),  # each entity a chunk: the lone space is dropped
+    ("&#65; &#66;", "AB"),  # character references too
+    ("<![CDATA[<b>bold</b> <i>x</i>\n  y]]>", "<b>bold</b> <i>x</i>\n  y"),  # one CDATA chunk, kept whole
+    ("<![CDATA[   ]]>", ""),  # a whitespace-only CDATA section is lost as well
+    ("&gt; über", ">über"),  # a space after a reference, before non-ASCII text
+    ("\u00a0&amp;\u00a0", "\u00a0&\u00a0"),  # PHP's trim() keeps a no-break space
+    ("0", "0"),
+])
+def test_the_test_reader_sees_text_as_moodles_xmlize(inner: str, moodle_sees: str) -> None:
+    from moodle_readers import parse_like_moodle
+
+    root = parse_like_moodle(f"<quiz><text>{inner}</text></quiz>".encode())
+    assert (root.find("text").text or "") == moodle_sees

@@ -31,6 +31,7 @@ from qbank.models import (
 )
 from qbank.numberformat import format_decimal
 
+from . import engines
 from . import package as pkg
 from . import text as ct
 from .items import blank_type
@@ -48,15 +49,20 @@ def minutes(seconds: int) -> int:
 
 class CanvasExporter(Exporter):
     name = "canvas"
-    description = "Canvas Classic Quizzes: QTI 1.2 zip (Import existing content → QTI .zip file)"
+    description = ("Canvas Classic Quizzes and New Quizzes (-O engine=new): QTI 1.2 zip (Import existing content "
+                   "→ QTI .zip file)")
     suffix = ".canvas.zip"
     supported_types = frozenset({"multiple-choice", "multiple-select", "true-false", "short-answer",
                                  "numerical", "essay", "matching", "fill-in-blanks", "description"})
     alternatives = {"ordering": "qti21"}
     options = (
-        Option("math", "how formulas are written: equation-image (Canvas's equation-editor images: rendered "
-               "by Canvas, editable in its equation editor), mathjax (\\(...\\) and $$...$$ for Canvas's "
-               "MathJax) or mathml", "equation-image", ct.MATH_MODES),
+        Option("engine", "the quiz engine you import into: classic (Classic Quizzes) or new (New Quizzes: "
+               "what it is reported to lose is warned about, T006, and formulas default to \\(...\\))",
+               "classic", engines.ENGINES),
+        Option("math", "how formulas are written: auto (equation-image for Classic, mathjax for New Quizzes), "
+               "equation-image (Canvas's equation-editor images: rendered by Canvas, editable in its equation "
+               "editor), mathjax (\\(...\\) and $$...$$ for Canvas's MathJax) or mathml", "auto",
+               ("auto", *ct.MATH_MODES)),
         Option("ordering", "ordering questions: omit (left out, with a warning) or matching (each item "
                "matched to its position 1st, 2nd, ...; Canvas scores each position separately)", "omit",
                ("omit", "matching")),
@@ -64,6 +70,11 @@ class CanvasExporter(Exporter):
                "when the group's questions differ in points; always writes it for every group", "auto",
                ("auto", "always")),
     )
+
+    @property
+    def math(self) -> str:
+        """The form formulas are written in (``auto`` resolved for the engine)."""
+        return engines.math_mode(self.settings["engine"], self.settings["math"])
 
     def holds_type(self, question_type: str) -> bool:
         # `-O ordering=matching` makes ordering questions matching ones (by position)
@@ -128,6 +139,8 @@ class CanvasExporter(Exporter):
                 pass
             case _:
                 unhandled(question)
+        if self.settings["engine"] == "new":
+            found.extend(engines.new_quizzes_losses(self._warn, bank, question, self.math))
         if (isinstance(question, MultipleChoice | MultipleSelect) and question.shuffle != bank.shuffle):
             found.append(self._warn("T002", bank, question, "Canvas shuffles answers for the whole quiz, not "
                                     "per question; this question's shuffle setting is ignored",
@@ -186,7 +199,7 @@ class CanvasExporter(Exporter):
 
     def render(self, bank: Bank, questions: Sequence[Question]) -> bytes:
         kept = list(questions)  # the base class has left out what Canvas cannot hold
-        text = ct.TextWriter(self.settings["math"], self.renderer)
+        text = ct.TextWriter(self.math, self.renderer)
         plans = pkg.group_plans(bank, kept)
         ident = ct.assessment_ident(bank)
         limit = bank.quiz_time_limit(kept)

@@ -26,17 +26,19 @@ def bank_category(bank: Bank) -> str:
 
 
 def group_path(bank: Bank, group: Group) -> str:
-    """A group's sub-category path below the bank's category (empty when it has no name).
+    """A group's sub-category below the bank's category (empty when it has no name).
 
-    A varied question's variants get a sub-category of their own, named by its title and
-    id (two questions may share a title, never an id), inside the category of its section.
+    A varied question's variants get a sub-category of their own, named by its section's
+    title, its own title and its id (two questions may share a title, never an id):
+    ``Varied questions - Ohm's law (ohm)``. It is one level, like every group's, so that
+    importing the file and exporting it again gives the same file.
     """
     segment = category_segment(group.title)
-    if group.kind == "variants":
-        segment = f"{segment} ({category_segment(group.id)})" if segment else category_segment(group.id)
+    if group.kind != "variants":
+        return segment
     parent = next((g for g in bank.groups if g.id == group.parent), None) if group.parent else None
-    above = group_path(bank, parent) if parent is not None else ""
-    return "/".join(part for part in (above, segment) if part)
+    name = " - ".join(part for part in (parent.title if parent else "", group.title) if part.strip())
+    return category_segment(f"{name} ({group.id})" if name.strip() else group.id)
 
 
 def question_categories(bank: Bank, questions: list[Question]) -> list[tuple[str, list[Question]]]:

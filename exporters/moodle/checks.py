@@ -35,7 +35,7 @@ from .grades import moodle_percentage, nearest_moodle
 from .text import plain_loses
 
 # Moodle types that store correct/incorrect feedback ("combined feedback").
-COMBINED_FEEDBACK_TYPES = frozenset({"multiple-choice", "multiple-select", "matching"})
+COMBINED_FEEDBACK_TYPES = frozenset({"multiple-choice", "multiple-select", "matching", "ordering"})
 
 
 Make = Callable[..., dg.Diagnostic]

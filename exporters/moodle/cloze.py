@@ -7,8 +7,9 @@ import re
 from decimal import Decimal
 
 from qbank import render
-from qbank.models import Blank, FillInBlanks
+from qbank.models import Blank, BlankOption, FillInBlanks
 
+from . import grades
 from .text import shortanswer_pattern
 
 _CLOZE_TYPES = (
@@ -45,15 +46,29 @@ def blank_marks(question: FillInBlanks) -> tuple[list[int], bool]:
     return [1] * count, Decimal(count) == points
 
 
+def _graded(option: BlankOption, text: str) -> str:
+    """One answer of a sub-question: ``=`` or ``%weight%``, the answer, then ``#feedback``."""
+    if option.correct:
+        mark = "="
+    elif option.weight:
+        mark = f"%{grades.fraction(option.weight)}%"
+    else:
+        mark = "%0%" if text.startswith(("=", "%")) else ""
+    feedback = "#" + cloze_answer(html.escape(option.feedback, quote=False)) if option.feedback else ""
+    return mark + text + feedback
+
+
 def cloze_blank(blank: Blank, mark: int, shuffle: bool) -> str:
     if blank.kind == "dropdown":
         kind = "MULTICHOICE_S" if shuffle else "MULTICHOICE"
         # Dropdown options are plain text shown as HTML: escape them once for HTML.
-        options = [("=" if option.correct else "") + cloze_answer(html.escape(option.text, quote=False))
-                   for option in blank.options]
+        options = [_graded(option, cloze_answer(html.escape(option.text, quote=False))) for option in blank.options]
     else:
         kind = "SHORTANSWER_C" if blank.case_sensitive else "SHORTANSWER"
-        options = ["=" + cloze_answer(shortanswer_pattern(answer)) for answer in blank.answers]
+        responses = blank.responses or tuple(BlankOption(text=answer, correct=True) for answer in blank.answers)
+        options = [_graded(r, cloze_answer(shortanswer_pattern(r.text))) for r in responses]
+        if blank.other is not None:
+            options.append(_graded(blank.other, "*"))
     return "{" + f"{mark}:{kind}:" + "~".join(options) + "}"
 
 

@@ -114,7 +114,7 @@ class _Writer:
 
     def head(self, question: Question) -> list[str]:
         # Moodle reads the id number and tags from `[id:...]`/`[tag:...]` in a comment, `]` as `\\]`.
-        bits = ["[id:" + question.id.replace("]", "\\]") + "]"]
+        bits = ["[id:" + (question.idnumber or question.id).replace("]", "\\]") + "]"]
         bits += ["[tag:" + tag.replace("]", "\\]") + "]" for tag in question.tags if _tag_fits(tag)]
         stem = self.renderer.html(question.stem, image=self._image_src).strip()
         return ["// " + " ".join(bits), f"::{escape(question.title)}::[html]{escape(stem)}"]
@@ -168,7 +168,9 @@ class _Writer:
             case ShortAnswer():
                 return self.block(lines, [
                     f"=%{grades.fraction(a.weight)}%{with_format(mtext.shortanswer_pattern(a.text))}"
-                    + self.feedback(a.feedback) for a in question.answers], question)
+                    + self.feedback(a.feedback) for a in question.answers]
+                    + ([f"=%{grades.fraction(question.other.weight)}%*" + self.feedback(question.other.feedback)]
+                       if question.other is not None else []), question)
             case Numerical():
                 return self.block(lines, [f"=%{grades.fraction(a.weight)}%{numeric_text(a)}" + self.feedback(a.feedback)
                                           for a in question.answers], question, "{#")
@@ -208,7 +210,8 @@ class GiftExporter(Exporter):
         "multiple-choice", "multiple-select", "true-false", "short-answer", "numerical", "essay",
         "matching", "description",
     })
-    alternatives = {"fill-in-blanks": "moodle-xml", "ordering": "qti21"}
+    alternatives = {"fill-in-blanks": "moodle-xml", "ordering": "moodle-xml"}
+    holds = frozenset({"idnumber", "other-answer"})
     options = (
         Option("asset-base-url", "URL where you host the bank's images (GIFT cannot carry files); "
                "images become <img src=\"URL/name\">", ""),

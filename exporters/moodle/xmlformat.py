@@ -4,12 +4,14 @@ Written for Moodle's own reader (``question/format/xml/format.php``): a category
 first, then one ``<question>`` per question. Text is HTML with math as ``\\(...\\)``/``\\[...\\]``
 (what Moodle's MathJax filter reads); every element whose text shows an image carries that
 image as a base64 ``<file>`` and refers to it as ``@@PLUGINFILE@@/name``. Fill-in-the-blanks
-questions become cloze questions. Core Moodle has no ordering type, so ordering is left out.
+questions become cloze questions; ordering questions qtype_ordering ones (core since Moodle 4.4).
+Text that HTML escaping would change is written in CDATA, as Moodle's exporter writes it.
 """
 
 from __future__ import annotations
 
 import base64
+import re
 from collections.abc import Sequence
 from urllib.parse import quote
 
@@ -43,6 +45,23 @@ from . import categories, checks, cloze, grades
 from . import text as mtext
 
 PENALTY = "0.3333333"  # Moodle's default penalty for each wrong try (interactive behaviour)
+# Marks where a CDATA section must end and a new one start (qbank's reserved characters, which no
+# text can hold: the reader refuses them, E602), replaced in the serialised document.
+_SPLIT = "\ue001\ue000"
+_HTML_SPECIAL = re.compile("[&<>\"']")
+
+
+def cdata(text: str) -> str | etree.CDATA:
+    """Text as Moodle's own exporter writes it (``xml_escape`` in question/format/xml/format.php).
+
+    Moodle's XML reader drops every character chunk that is only whitespace, and its parser hands
+    each entity reference (``&lt;``) over as a chunk of its own: escaped HTML would lose the space
+    in ``<b>git</b> <i>commit</i>``. Inside CDATA the text is one chunk. A ``]]>`` in the text
+    ends one section and starts the next (``]]]]><![CDATA[>``), as Moodle writes it.
+    """
+    if not _HTML_SPECIAL.search(text):
+        return text
+    return etree.CDATA(text.replace("]]>", "]]" + _SPLIT + ">"))
 
 
 class _Writer:
@@ -69,7 +88,7 @@ class _Writer:
         element = etree.SubElement(parent, tag)
         if fmt is not None:
             element.set("format", fmt)
-        etree.SubElement(element, "text").text = text
+        etree.SubElement(element, "text").text = cdata(text)
         seen: set[str] = set()
         for image in images:
             name = self.assets.add(image)
@@ -106,7 +125,7 @@ class _Writer:
         self.simple(element, "defaultgrade", grade)
         self.simple(element, "penalty", "0" if qtype == "description" else PENALTY)
         self.simple(element, "hidden", "0")
-        self.simple(element, "idnumber", question.id)
+        self.simple(element, "idnumber", question.idnumber or question.id)
         return element
 
     def tags(self, element: etree._Element, question: Question) -> None:
@@ -116,13 +135,14 @@ class _Writer:
         for tag in question.tags:
             self.text_element(tags, "tag", tag, fmt=None)
 
-    def combined_feedback(self, element: etree._Element, question: Question, *, numcorrect: bool) -> None:
+    def combined_feedback(self, element: etree._Element, question: Question, *, numcorrect: bool,
+                          numcorrect_value: str | None = None) -> None:
         # "Incorrect feedback" is for any answer that is not fully right, partly right included.
         self.fragment_element(element, "correctfeedback", question.correct_feedback)
         self.fragment_element(element, "partiallycorrectfeedback", question.incorrect_feedback)
         self.fragment_element(element, "incorrectfeedback", question.incorrect_feedback)
         if numcorrect:
-            etree.SubElement(element, "shownumcorrect")
+            etree.SubElement(element, "shownumcorrect").text = numcorrect_value
 
     def choice_answer(self, element: etree._Element, choice: Choice) -> None:
         answer = self.text_element(element, "answer", self.html(choice.text, inline=True),
@@ -158,6 +178,10 @@ class _Writer:
                                        fmt="moodle_auto_format")
             answer.set("fraction", grades.fraction(item.weight))
             self.fragment_element(answer, "feedback", item.feedback)
+        if question.other is not None:  # `*` alone is Moodle's "any other answer"
+            answer = self.text_element(element, "answer", "*", fmt="moodle_auto_format")
+            answer.set("fraction", grades.fraction(question.other.weight))
+            self.fragment_element(answer, "feedback", question.other.feedback)
         return element
 
     def numerical(self, question: Numerical) -> etree._Element:
@@ -210,7 +234,27 @@ class _Writer:
         self.fragment_element(element, "generalfeedback", question.explanation)
         self.simple(element, "penalty", PENALTY)
         self.simple(element, "hidden", "0")
-        self.simple(element, "idnumber", question.id)
+        self.simple(element, "idnumber", question.idnumber or question.id)
+        return element
+
+    def ordering(self, question: Ordering) -> etree._Element:
+        """qtype_ordering (core since Moodle 4.4): every item shown, scored all or nothing.
+
+        Its importer's defaults are 6 items drawn at random and relative grading, so every option
+        is written; the items go in their correct order (Moodle shuffles them for students).
+        """
+        element = self.header(question, "ordering", format_points(question.points))
+        self.simple(element, "layouttype", "VERTICAL")
+        self.simple(element, "selecttype", "ALL")
+        self.simple(element, "selectcount", str(len(question.items)))
+        self.simple(element, "gradingtype", "ALL_OR_NOTHING")
+        self.simple(element, "showgrading", "SHOW")
+        self.simple(element, "numberingstyle", "none")
+        # read as a value here: without it Moodle also makes up two empty hints
+        self.combined_feedback(element, question, numcorrect=True, numcorrect_value="1")
+        for position, item in enumerate(question.items, 1):
+            answer = self.text_element(element, "answer", self.html(item.text, inline=True), mtext.images_of(item.text))
+            answer.set("fraction", str(position))
         return element
 
     def description(self, question: Description) -> etree._Element:
@@ -234,8 +278,8 @@ class _Writer:
                 element = self.cloze(question)
             case Description():
                 element = self.description(question)
-            case Ordering():  # pragma: no cover - not in supported_types
-                raise AssertionError("ordering questions are not written to Moodle XML")
+            case Ordering():
+                element = self.ordering(question)
             case _:
                 unhandled(question)
         self.tags(element, question)
@@ -247,9 +291,9 @@ class MoodleXmlExporter(Exporter):
     suffix = ".moodle.xml"
     supported_types = frozenset({
         "multiple-choice", "multiple-select", "true-false", "short-answer", "numerical", "essay",
-        "matching", "fill-in-blanks", "description",
+        "matching", "fill-in-blanks", "description", "ordering",
     })
-    alternatives = {"ordering": "qti21"}
+    holds = frozenset({"idnumber", "other-answer", "blank-feedback", "blank-credit"})
 
     def check_question(self, bank: Bank, question: Question) -> list[dg.Diagnostic]:
         found = list(checks.weight_diagnostics(self.diagnostic, bank, question, "Moodle"))
@@ -272,6 +316,12 @@ class MoodleXmlExporter(Exporter):
     def check_bank(self, bank: Bank) -> list[dg.Diagnostic]:
         found = list(checks.time_limit_diagnostics(self.diagnostic, bank, self.name))
         found += checks.group_diagnostics(self.diagnostic, bank)
+        ordering = next((q for q in bank.questions if isinstance(q, Ordering)), None)
+        if ordering is not None:
+            found.append(self.diagnostic(
+                "T004", f"`{ordering.id}`: ordering questions are a core Moodle type since Moodle 4.4; Moodle 4.3 "
+                "and older import them only with the qtype_ordering plugin installed", bank, ordering.pos.line,
+                hint="on Moodle 4.3 or older, install the plugin first, or export ordering questions elsewhere"))
         if bank.description is not None and bank.description.images:
             image = bank.description.images[0]
             found.append(self.diagnostic(
@@ -291,4 +341,4 @@ class MoodleXmlExporter(Exporter):
             for question in run:
                 writer.question(question)
         data: bytes = etree.tostring(writer.root, xml_declaration=True, encoding="UTF-8", pretty_print=True)
-        return data
+        return data.replace(_SPLIT.encode("utf-8"), b"]]><![CDATA[")

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 
 from lxml import etree
 
@@ -144,23 +145,51 @@ def build_manifest(bank: Bank, dialect: Dialect, items: Sequence[BuiltItem],
     return manifest
 
 
+@dataclass
+class NeutralPackage:
+    """The dialect-neutral content of one bank's package: built once, realised for each version."""
+
+    bank: Bank
+    questions: tuple[Question, ...]
+    items: list[BuiltItem]  # indented neutral items
+    test: etree._Element  # the indented neutral test
+    test_images: list[str]
+    assets: dict[str, bytes]
+
+
+# The package last built, so that exporting one bank to QTI 2.1 and then to QTI 3.0 (as `qbank
+# build` does) builds its neutral items once; both versions are realised from the same tree.
+_LAST: list[NeutralPackage] = []
+
+
+def neutral_package(bank: Bank, questions: Sequence[Question], renderer: render.Renderer) -> NeutralPackage:
+    held = tuple(questions)
+    if _LAST and _LAST[0].bank is bank and _LAST[0].questions == held:
+        return _LAST[0]
+    assets = AssetTable()
+    language = language_tag(bank)
+    items = [build_item(question, ContentBuilder(assets, renderer), language) for question in held]
+    for item in items:
+        indent(item.element)
+    test_content = ContentBuilder(assets, renderer, f"{ITEM_FOLDER}/{MEDIA_FOLDER}")
+    test = indent(build_test(bank, held, test_content))
+    package = NeutralPackage(bank, held, items, test, list(test_content.images), assets.files)
+    _LAST[:] = [package]
+    return package
+
+
 def build_package(bank: Bank, questions: Sequence[Question], dialect: Dialect,
                   renderer: render.Renderer) -> dict[str, bytes]:
     """Every file of the package, by path."""
-    assets = AssetTable()
+    neutral = neutral_package(bank, questions, renderer)
     files: dict[str, bytes] = {}
-    items: list[BuiltItem] = []
-    language = language_tag(bank)
-    for question in questions:
-        item = build_item(question, ContentBuilder(assets, renderer), language)
-        items.append(item)
-        files[item_path(question)] = document(dialect.realize(indent(item.element)))
-    test_content = ContentBuilder(assets, renderer, f"{ITEM_FOLDER}/{MEDIA_FOLDER}")
-    files[TEST_FILE] = document(dialect.realize(indent(build_test(bank, questions, test_content))))
-    manifest = build_manifest(bank, dialect, items, test_content.images)
+    for question, item in zip(neutral.questions, neutral.items, strict=True):
+        files[item_path(question)] = document(dialect.realize(item.element))
+    files[TEST_FILE] = document(dialect.realize(neutral.test))
+    manifest = build_manifest(bank, dialect, neutral.items, neutral.test_images)
     etree.indent(manifest)  # the manifest holds no text content: indenting it changes nothing
     files["imsmanifest.xml"] = document(manifest)
-    for name, data in assets.files.items():
+    for name, data in neutral.assets.items():
         files[f"{ITEM_FOLDER}/{MEDIA_FOLDER}/{name}"] = data
     return files
 

@@ -122,16 +122,25 @@ class BuildCache:
             return None
         for fp in target_fps:
             outcome = record.targets.get(fp)
-            if outcome is None or (outcome.sha256 is not None and not self.blob_path(outcome.sha256).is_file()):
+            if outcome is None or (outcome.sha256 is not None and not self._blob_whole(outcome)):
                 return None
         return record
+
+    def _blob_whole(self, outcome: TargetOutcome) -> bool:
+        """The artifact is in the store at its full size (blobs are written without a disk flush,
+        so after a crash one may be missing or cut short: then it is built again)."""
+        try:
+            return self.blob_path(str(outcome.sha256)).stat().st_size == outcome.size
+        except OSError:
+            return False
 
     def store(self, bank_path: str, record: BankRecord) -> None:
         """Save ``record``, keeping the outcomes of other targets built earlier from the same bank."""
         previous = self.load(bank_path)
         if previous is not None and previous.bank_key == record.bank_key and previous.images == record.images:
             record.targets = {**previous.targets, **record.targets}
-        write_atomic(self.record_path(bank_path), json.dumps(record.to_json(), sort_keys=True).encode())
+        write_atomic(self.record_path(bank_path), json.dumps(record.to_json(), sort_keys=True).encode(),
+                     durable=False)
 
     def _output_state_path(self, output: Path) -> Path:
         return self.folder / "outputs" / f"{sha256_bytes(os.path.abspath(output).encode())[:32]}.json"
@@ -145,17 +154,21 @@ class BuildCache:
             return {}
 
     def store_output_state(self, output: Path, state: dict[str, tuple[int, int, str]]) -> None:
-        write_atomic(self._output_state_path(output), json.dumps(state, sort_keys=True).encode())
+        write_atomic(self._output_state_path(output), json.dumps(state, sort_keys=True).encode(), durable=False)
 
     def put_blob(self, data: bytes) -> str:
         digest = sha256_bytes(data)
         path = self.blob_path(digest)
         if not path.is_file():
-            write_atomic(path, data)
+            write_atomic(path, data, durable=False)
         return digest
 
     def read_blob(self, sha256: str) -> bytes:
-        return self.blob_path(sha256).read_bytes()
+        data = self.blob_path(sha256).read_bytes()
+        if sha256_bytes(data) != sha256:  # never publish a damaged artifact
+            raise OSError(f"the build cache's copy of an artifact is damaged: {self.blob_path(sha256)}; "
+                          "build again with --no-cache")
+        return data
 
     def collect_garbage(self) -> int:
         """Delete blobs no record refers to; returns how many were deleted."""

@@ -52,4 +52,4 @@ class FragmentMemo:
 
     def save(self, path: Path) -> None:
         data = {"format": MEMO_FORMAT, "tables": self.used}
-        write_atomic(path, json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8"))
+        write_atomic(path, json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8"), durable=False)

@@ -38,11 +38,24 @@ def default_jobs(jobs: list[BankJob], targets: list[Target]) -> int:
     return max(1, min(cpu_count(), len(jobs) * len(targets)))
 
 
+def split_targets(targets: list[Target], parts: int) -> list[list[Target]]:
+    """``targets`` in ``parts`` groups of about equal size, each family whole: the targets of one
+    family share work in a process (QTI 2.1 and 3.0 build one neutral package), so a family is
+    never split. Larger families are placed first, each in the smallest group so far."""
+    families: dict[str, list[Target]] = {}
+    for target in targets:
+        families.setdefault(target.family or target.name, []).append(target)
+    groups: list[list[Target]] = [[] for _ in range(min(parts, len(families)))]
+    for family in sorted(families.values(), key=lambda members: (-len(members), members[0].name)):
+        min(groups, key=len).extend(family)
+    return [sorted(group, key=lambda t: t.name) for group in groups if group]
+
+
 def plan_units(jobs: list[BankJob], targets: list[Target], workers: int) -> list[Unit]:
-    """Units of work: one per bank, or a bank's targets split in turn when banks are fewer than workers."""
+    """Units of work: one per bank, or a bank's targets split when banks are fewer than workers."""
     parts = max(1, min(len(targets), workers // len(jobs))) if 0 < len(jobs) < workers else 1
     ordered = sorted(jobs, key=lambda job: -job.size)
-    return [(job, targets[k::parts]) for job in ordered for k in range(parts)]
+    return [(job, group) for job in ordered for group in split_targets(targets, parts)]
 
 
 def _context() -> multiprocessing.context.BaseContext:

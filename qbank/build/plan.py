@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -21,6 +22,7 @@ class Target:
     suffix: str
     fingerprint: str
     options: tuple[tuple[str, str], ...] = ()
+    family: str = ""  # the Python package the target comes from (targets of one family share work)
 
 
 @dataclass(frozen=True)
@@ -45,6 +47,12 @@ def exporter_class(name: str) -> type[Exporter]:
     if cls is None:
         cls = _CLASSES[name] = registry.load_target(name)
     return cls
+
+
+def family_of(cls: type[Exporter]) -> str:
+    """The package a target class comes from: ``qbank.exporters.qti`` for both QTI versions."""
+    module = sys.modules[cls.__module__]
+    return module.__name__ if hasattr(module, "__path__") else (module.__name__.rpartition(".")[0] or module.__name__)
 
 
 def resolve_targets(names: list[str] | None, options: dict[str, dict[str, str]] | None = None) -> list[Target]:
@@ -73,7 +81,7 @@ def resolve_targets(names: list[str] | None, options: dict[str, dict[str, str]] 
         except ValueError as exc:
             raise PlanError(f"{name}: {exc}") from exc
         targets.append(Target(name, cls.suffix, target_fingerprint(installed[name], settings),
-                              tuple(sorted(settings.items()))))
+                              tuple(sorted(settings.items())), family_of(cls)))
     foreign = sorted(set(options) - set(wanted))
     if foreign:
         raise PlanError(f"options given for target{'s' * (len(foreign) > 1)} not built: {', '.join(foreign)}")

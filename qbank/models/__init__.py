@@ -33,6 +33,7 @@ from .questions import (
     NumericAnswer,
     Ordering,
     OrderItem,
+    OtherAnswer,
     Pos,
     Question,
     QuestionBase,
@@ -48,7 +49,7 @@ from .questions import (
 __all__ = [
     "Bank", "Blank", "BlankOption", "Choice", "ChoiceQuestion", "Description", "Essay", "FillInBlanks",
     "Fragment", "Group", "Image", "MatchPair", "Matching", "Math", "MultipleChoice", "MultipleSelect",
-    "NumericAnswer", "Numerical", "OrderItem", "Ordering", "Pos", "QUESTION_TYPES", "Question",
+    "NumericAnswer", "Numerical", "OrderItem", "Ordering", "OtherAnswer", "Pos", "QUESTION_TYPES", "Question",
     "QuestionBase", "QuestionType", "ScoringPolicy", "ShortAnswer", "TextAnswer", "TrueFalse",
     "question_fragments", "unhandled",
 ]

@@ -82,6 +82,18 @@ class TextAnswer(Frozen):
     pos: Pos
 
 
+class OtherAnswer(Frozen):
+    """Any response no listed answer matched (Moodle's ``*`` answer), with its own credit and feedback.
+
+    Real Moodle banks use it to say what was wrong with any other answer; the Markdown form is
+    ``- = *`` as the last answer of a short-answer question.
+    """
+
+    weight: float = 0.0
+    feedback: Fragment | None = None
+    pos: Pos
+
+
 class NumericAnswer(Frozen):
     """An accepted numerical answer: ``value ± tolerance`` (exact when tolerance is 0).
 
@@ -119,8 +131,12 @@ class OrderItem(Frozen):
 
 
 class BlankOption(Frozen):
+    """A dropdown option of a blank, or a typed answer of a text blank with its credit and feedback."""
+
     text: str
     correct: bool
+    weight: float | None = None  # percent credit when not the default (100 if correct, else 0)
+    feedback: str | None = None  # plain text shown when this option or answer is given
 
 
 class Blank(Frozen):
@@ -131,6 +147,10 @@ class Blank(Frozen):
     answers: tuple[str, ...] = ()  # text blanks: every accepted answer
     options: tuple[BlankOption, ...] = ()  # dropdown blanks: options in author order
     case_sensitive: bool = False
+    # Text blanks whose answers carry partial credit or feedback: every typed answer, in author
+    # order, with its credit (the full-credit ones are in ``answers`` too); empty otherwise.
+    responses: tuple[BlankOption, ...] = ()
+    other: BlankOption | None = None  # any other response (Moodle's ``*``), with its credit and feedback
     pos: Pos
 
 
@@ -156,6 +176,9 @@ ScoringPolicy = Literal["penalty", "no-penalty"]
 
 class QuestionBase(Frozen):
     id: str
+    # The question's id in the system it came from when that is not a valid qbank id (a Moodle
+    # idnumber such as `T & F`), kept exactly; ``id`` is then derived from it.
+    idnumber: str | None = None
     title: str
     pos: Pos
     stem: Fragment
@@ -194,6 +217,7 @@ class TrueFalse(QuestionBase):
 class ShortAnswer(QuestionBase):
     type: Literal["short-answer"] = "short-answer"
     answers: tuple[TextAnswer, ...]
+    other: OtherAnswer | None = None  # what any other response gets (Moodle's `*`)
     case_sensitive: bool = False
 
 
@@ -272,6 +296,8 @@ def question_fragments(question: Question) -> Iterator[Fragment]:
             for answer in question.answers:
                 if answer.feedback is not None:
                     yield answer.feedback
+            if isinstance(question, ShortAnswer) and question.other is not None and question.other.feedback:
+                yield question.other.feedback
         case Matching():
             for pair in question.pairs:
                 yield pair.left

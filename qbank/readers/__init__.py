@@ -21,6 +21,7 @@ from qbank import diagnostics as dg
 from qbank.models import Bank
 
 if TYPE_CHECKING:  # rendering loads Markdown, nh3 and lxml: only when something is rendered
+    from qbank.readers.foreign.build import Media
     from qbank.render import Renderer
 
 __all__ = ["ReadResult", "Reader"]
@@ -45,13 +46,29 @@ class Reader(ABC):
     description: ClassVar[str]
     suffixes: ClassVar[tuple[str, ...]]  # file name endings this format usually has, e.g. (".xml",)
 
-    def __init__(self, *, renderer: Renderer | None = None) -> None:
-        """``renderer``: the rendering service the checks made while reading use."""
+    def __init__(self, *, renderer: Renderer | None = None, media: Path | None = None) -> None:
+        """``renderer``: the rendering service the checks made while reading use.
+
+        ``media``: the folder where the reader stores the files its input carries (a Moodle
+        export's images, a package's files), which the model's ``Image.path`` then points to;
+        default: a temporary folder, removed when the reader is.
+        """
         if renderer is None:
             from qbank.render import shared
 
             renderer = shared()
         self.renderer = renderer
+        self.media_folder = media
+        self._media: Media | None = None
+
+    @property
+    def media(self) -> Media:
+        """Where this reader stores the files of what it reads (see ``media`` above)."""
+        if self._media is None:
+            from qbank.readers.foreign.build import Media
+
+            self._media = Media(self.media_folder)
+        return self._media
 
     @classmethod
     def recognises(cls, path: Path, head: bytes) -> bool:

@@ -24,7 +24,7 @@ def variant_findings(question: Question, substituted: Substituted) -> Iterator[F
         line, col = answer.pos.line, answer.pos.col
         tiny = [x for x in (answer.value, answer.low, answer.high) if x != 0 and abs(x) < CANVAS_SMALLEST]
         if answer.weight == 100 and tiny:
-            yield ("W703", f"the answer {format_decimal(tiny[0])} is smaller than 1e-4: Canvas Classic rounds "
+            yield ("W803", f"the answer {format_decimal(tiny[0])} is smaller than 1e-4: Canvas Classic rounds "
                    "it to 0", line, col, "scale the unit (ask in mm, not m), or choose values that keep the "
                    "answer at least 1e-4")
         if answer.kind == "range":
@@ -36,7 +36,7 @@ def variant_findings(question: Question, substituted: Substituted) -> Iterator[F
             assert isinstance(exponent, int) and shown.exact is not None
             half = Decimal(5).scaleb(exponent - 1)
             if answer.tolerance < half:
-                yield ("W704", f"the answer is shown rounded ({shown.text}, exactly {format_decimal(shown.exact)})"
+                yield ("W804", f"the answer is shown rounded ({shown.text}, exactly {format_decimal(shown.exact)})"
                        f" but its tolerance, ± {format_decimal(answer.tolerance)}, is less than half its last "
                        "digit: the exact value is marked wrong", line, col,
                        f"make the tolerance at least ± {format_decimal(half)}, or show more digits")

@@ -79,10 +79,10 @@ def plan(file: str, block_lines: list[tuple[int, str]], lines: Sequence[tuple[in
         used |= variable.uses
     for variable in block.variables:
         if variable.name not in used:
-            found.append(dg.make("W701", f"variable `{variable.name}` is never used", file, variable.line, 1,
+            found.append(dg.make("W801", f"variable `{variable.name}` is never used", file, variable.line, 1,
                                  hint=f"show it with {{{{{variable.name}}}}}, or remove it"))
     if not block.variables and not block.problems:
-        found.append(dg.make("E701", "the ```vars block declares no variables", file,
+        found.append(dg.make("E801", "the ```vars block declares no variables", file,
                              block_lines[0][0] - 1 if block_lines else 1, 1,
                              hint="write one `name = expression` per line, e.g. `R = randint(10, 100)`"))
     first, last = (block_lines[0][0], block_lines[-1][0]) if block_lines else (1, 1)
@@ -102,7 +102,7 @@ def draw(plan: Plan, seed: str, question: str, count: int, file: str, hints: dic
         for attempt in range(ATTEMPTS):
             if budget.work < cost:
                 drawn.collector.add(dg.make(
-                    "E711", f"the bank's variables need more evaluation than qbank allows one bank "
+                    "E811", f"the bank's variables need more evaluation than qbank allows one bank "
                     f"({limits.MAX_BANK_WORK:,} units; variant {number} of this question needs {cost} more)", file,
                     plan.first_line, 1, hint="ask for fewer variants, simplify the variables, or split the bank"),
                     "")
@@ -121,8 +121,8 @@ def draw(plan: Plan, seed: str, question: str, count: int, file: str, hints: dic
             except ValueError as exc:
                 slot: Slot = exc.args[1]
                 line, col, _ = plan.lines[slot.index]
-                drawn.collector.add(dg.make("E707", f"`{{{{...}}}}` cannot show its value: {exc.args[0]}", file,
-                                            line, col + slot.start, hint=hints.get("E707")),
+                drawn.collector.add(dg.make("E807", f"`{{{{...}}}}` cannot show its value: {exc.args[0]}", file,
+                                            line, col + slot.start, hint=hints.get("E807")),
                                     label(number, width, evaluator.current))
                 drawn.failed, variant = True, None
                 break

@@ -130,10 +130,10 @@ class _Checker:
             self.cost += 1
             kind = type(node)
             if kind in _REFUSED:
-                self.report("E701", node, *_REFUSED[kind])
+                self.report("E801", node, *_REFUSED[kind])
                 continue
             if not isinstance(node, _ALLOWED) and not isinstance(node, ast.operator | ast.unaryop | ast.cmpop):
-                self.report("E701", node, f"`{_snippet(self.text, node)}` is not available in variables",
+                self.report("E801", node, f"`{_snippet(self.text, node)}` is not available in variables",
                             "use numbers, text, lists, arithmetic, comparisons, `a if c else b` and qbank's "
                             "functions (docs/format.md, Variants)")
                 continue
@@ -153,9 +153,9 @@ class _Checker:
             if isinstance(operator, ast.Pow):
                 self.cost += POWER
             if isinstance(operator, ast.BitXor):
-                self.report("E701", node, *_POWER_TYPO)
+                self.report("E801", node, *_POWER_TYPO)
             elif not isinstance(operator, _OPERATORS):
-                self.report("E701", node, f"the operator in `{_snippet(self.text, node)}` is not available in "
+                self.report("E801", node, f"the operator in `{_snippet(self.text, node)}` is not available in "
                             "variables", "use + - * / // % ** and comparisons")
 
     def _constant(self, node: ast.Constant) -> None:
@@ -164,13 +164,13 @@ class _Checker:
             source = ast.get_source_segment(self.text, node) or repr(value)
             node.value = Decimal(source.replace("_", ""))  # type: ignore[assignment]
         elif value is None or isinstance(value, complex | bytes) or value is Ellipsis:
-            self.report("E701", node, f"`{_snippet(self.text, node)}` is not a number, text or truth value",
+            self.report("E801", node, f"`{_snippet(self.text, node)}` is not a number, text or truth value",
                         "use numbers such as 2 or 0.5, or text in quotes")
 
     def _call(self, node: ast.Call) -> None:
         if not isinstance(node.func, ast.Name):
             if not isinstance(node.func, ast.Attribute):
-                self.report("E701", node.func, "only qbank's functions can be called", "e.g. `sqrt(x)`")
+                self.report("E801", node.func, "only qbank's functions can be called", "e.g. `sqrt(x)`")
             return
         node.func._qbank_callee = True  # type: ignore[attr-defined]
         name = node.func.id
@@ -178,7 +178,7 @@ class _Checker:
             self.cost += HEAVY
         if name not in CALLABLE:
             close = difflib.get_close_matches(name, sorted(CALLABLE), n=1)
-            self.report("E703", node.func, f"unknown function `{name}`",
+            self.report("E803", node.func, f"unknown function `{name}`",
                         f"did you mean `{close[0]}`?" if close else "docs/format.md lists the functions")
 
     def _name(self, node: ast.Name) -> None:
@@ -189,14 +189,14 @@ class _Checker:
         if name in NAMES:
             return
         if name in CALLABLE:
-            self.report("E701", node, f"`{name}` is a function: call it, e.g. `{name}(...)`",
+            self.report("E801", node, f"`{name}` is a function: call it, e.g. `{name}(...)`",
                         "functions cannot be stored in variables")
         elif name in self.later:
-            self.report("E703", node, f"`{name}` is used before it is defined (at line {self.later[name]})",
+            self.report("E803", node, f"`{name}` is used before it is defined (at line {self.later[name]})",
                         "define each variable before the lines that use it")
         else:
             close = difflib.get_close_matches(name, [*self.known, *NAMES], n=1)
-            self.report("E703", node, f"`{name}` is not defined",
+            self.report("E803", node, f"`{name}` is not defined",
                         f"did you mean `{close[0]}`?" if close else "define it in the ```vars block: "
                         f"`{name} = ...`")
 
@@ -210,7 +210,7 @@ def _syntax_problem(exc: Exception, first_line: int, col: int) -> Problem:
     row = getattr(exc, "lineno", None) or 1
     offset = getattr(exc, "offset", None) or 1
     message = getattr(exc, "msg", None) or str(exc)
-    return Problem("E701", f"the expression cannot be read: {message}", first_line + row - 1,
+    return Problem("E801", f"the expression cannot be read: {message}", first_line + row - 1,
                    (col if row == 1 else 1) + offset - 1, "write one `name = expression` per line")
 
 
@@ -239,13 +239,13 @@ def parse_block(lines: list[tuple[int, str]]) -> Block:
         col = statement.col_offset + 1
         if not (isinstance(statement, ast.Assign) and len(statement.targets) == 1
                 and isinstance(statement.targets[0], ast.Name)):
-            block.problems.append(Problem("E701", "each line of a ```vars block is `name = expression`",
+            block.problems.append(Problem("E801", "each line of a ```vars block is `name = expression`",
                                           line, col, "e.g. `R = randint(10, 100)`"))
             continue
         name = statement.targets[0].id
         problem = _bad_name(name, known)
         if problem is not None:
-            block.problems.append(Problem("E701", problem[0], line, col, problem[1]))
+            block.problems.append(Problem("E801", problem[0], line, col, problem[1]))
             continue
         later.pop(name, None)
         checker = _Checker(text, first, 1, known, later)
@@ -257,7 +257,7 @@ def parse_block(lines: list[tuple[int, str]]) -> Block:
         block.variables.append(Variable(source, statement.value, frozenset(checker.uses), line,
                                         statement.value.col_offset + 1, checker.cost, name))
     if block.nodes > MAX_NODES:
-        block.problems.append(Problem("E711", f"the variables are too large to evaluate ({block.nodes} parts; "
+        block.problems.append(Problem("E811", f"the variables are too large to evaluate ({block.nodes} parts; "
                                       f"at most {MAX_NODES})", first, 1, "split the question, or simplify"))
     return block
 
@@ -299,20 +299,20 @@ class EvaluationError(Exception):
 def _classify(exc: BaseException) -> tuple[str, str]:
     if isinstance(exc, ZeroDivisionError | DivisionByZero):
         text = str(exc) if isinstance(exc, ZeroDivisionError) and str(exc).startswith("division") else ""
-        return "E706", text or "division by zero"
+        return "E806", text or "division by zero"
     if isinstance(exc, ValueLimit):
-        return "E711", str(exc)
+        return "E811", str(exc)
     if isinstance(exc, dm.NumberError):
-        return "E705", str(exc)
+        return "E805", str(exc)
     if isinstance(exc, InvalidOperation):
-        return "E705", "the result is not a number"
+        return "E805", "the result is not a number"
     if isinstance(exc, DecimalException | OverflowError):
-        return "E705", "the result is too large (beyond 10^999)"
+        return "E805", "the result is too large (beyond 10^999)"
     if isinstance(exc, RecursionError):
-        return "E711", "the expression is nested too deeply"
+        return "E811", "the expression is nested too deeply"
     if isinstance(exc, InvalidExpression):
-        return "E704", getattr(exc, "message", None) or str(exc)
-    return "E704", str(exc) or type(exc).__name__
+        return "E804", getattr(exc, "message", None) or str(exc)
+    return "E804", str(exc) or type(exc).__name__
 
 
 class Evaluator:

@@ -19,7 +19,7 @@ from .formatting import Format, show
 __all__ = ["VARIANT_CODES", "Collector", "label", "told_once"]
 
 # Codes that only ever concern some variants' values: they always say which.
-VARIANT_CODES = frozenset({"E704", "E705", "E706", "E708", "E709", "W703", "W704"})
+VARIANT_CODES = frozenset({"E804", "E805", "E806", "E808", "E809", "W803", "W804"})
 _SHOWN_VALUES = 6
 
 

@@ -120,7 +120,7 @@ def find_slots(lines: Sequence[tuple[int, int, str]], names: dict[str, int], mat
                 used |= parsed.uses
                 slot_format = parse_format(spec, filters)
                 if isinstance(slot_format, str):
-                    problems.append(Problem("E707", slot_format, line, at, _FORMAT_HINT))
+                    problems.append(Problem("E807", slot_format, line, at, _FORMAT_HINT))
                     continue
                 slots.append(Slot(index, match.start(), match.end(), slot_format, in_math, expression=parsed))
                 continue
@@ -131,7 +131,7 @@ def find_slots(lines: Sequence[tuple[int, int, str]], names: dict[str, int], mat
             if name not in names:
                 if not in_math and not _inside(code, offset + match.start()):
                     close = difflib.get_close_matches(name, list(names), n=1)
-                    problems.append(Problem("E703", f"`{{{{{name}}}}}` names no variable of this question", line, at,
+                    problems.append(Problem("E803", f"`{{{{{name}}}}}` names no variable of this question", line, at,
                                             f"did you mean `{close[0]}`? " if close else
                                             f"declare `{name} = ...` in the ```vars block, or write `\\{{{{` "
                                             "for literal braces"))
@@ -139,7 +139,7 @@ def find_slots(lines: Sequence[tuple[int, int, str]], names: dict[str, int], mat
             used.add(name)
             slot_format = parse_format(named.group(2), named.group(3))
             if isinstance(slot_format, str):
-                problems.append(Problem("E707", slot_format, line, at, _FORMAT_HINT))
+                problems.append(Problem("E807", slot_format, line, at, _FORMAT_HINT))
                 continue
             slots.append(Slot(index, match.start(), match.end(), slot_format, in_math, name=name))
         offset += len(text) + 1

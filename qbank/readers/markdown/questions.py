@@ -157,7 +157,8 @@ def build(ctx: Context, qid: str, title: str, heading: Line, body: list[Line], s
                        hint="start it with `( )`, `(x)`, `[ ]`, `[x]` or `=`, matching the other options")
 
     common: dict[str, Any] = dict(
-        id=qid, title=title, pos=ctx.pos(heading.number, 1), stem=stem, points=settings.points,
+        id=qid, idnumber=settings.idnumber, title=title, pos=ctx.pos(heading.number, 1), stem=stem,
+        points=settings.points,
         time_limit=settings.time_limit, tags=settings.tags, difficulty=settings.difficulty, group=group,
         explanation=feedback.get("explanation"), correct_feedback=feedback.get("correct_feedback"),
         incorrect_feedback=feedback.get("incorrect_feedback"),

@@ -76,7 +76,7 @@ def _settings(attrs: QuestionAttributes, fm: frontmatter.FrontMatter) -> Setting
         shuffle=attrs.shuffle if attrs.shuffle is not None else fm.shuffle,
         scoring=attrs.scoring if attrs.scoring is not None else fm.scoring,
         case_sensitive=attrs.case == "sensitive", unit=attrs.unit, lines=attrs.lines,
-        points_given=attrs.points is not None)
+        points_given=attrs.points is not None, idnumber=attrs.idnumber)
 
 
 @contextmanager

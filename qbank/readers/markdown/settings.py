@@ -101,6 +101,7 @@ class QuestionAttributes(BaseModel):
     unit: str | None = None
     lines: Annotated[int, Field(ge=1, le=100)] = 10
     scoring: Scoring | None = None
+    idnumber: Annotated[str, Field(min_length=1)] | None = None  # an imported question's original id
     variants: Annotated[int, Field(ge=1, le=100)] | None = None
 
 
@@ -124,6 +125,7 @@ QUESTION_HINTS = {
     "case": "write case=sensitive or case=insensitive",
     "scoring": "write scoring=penalty or scoring=no-penalty",
     "lines": "write the essay box height in lines, 1 to 100",
+    "idnumber": 'write the original id in quotes, e.g. idnumber="T & F"',
     "variants": "write how many variants to make, 1 to 100, e.g. variants=20",
 }
 GROUP_HINTS = {
@@ -180,3 +182,4 @@ class Settings:
     unit: str | None
     lines: int
     points_given: bool  # the heading itself set points=
+    idnumber: str | None = None

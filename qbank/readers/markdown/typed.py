@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import re
+import shlex
 from decimal import Decimal
 from typing import Any
 
@@ -21,6 +23,7 @@ from qbank.models import (
     NumericAnswer,
     Ordering,
     OrderItem,
+    OtherAnswer,
     Question,
     ShortAnswer,
     TextAnswer,
@@ -78,10 +81,10 @@ def _duplicates(ctx: Context, texts: list[tuple[Fragment, ans.Item]], what: str)
             ctx.report("E305", f"duplicate {what} (same as line {first})", item.line.number, item.line.col,
                        hint=f"remove one of the two, or make the {what}s different")
         elif what == "option" and (item.marked or seen[key].marked):
-            ctx.report("E709", f"a wrong option equals the correct one (line {first})", item.line.number,
+            ctx.report("E809", f"a wrong option equals the correct one (line {first})", item.line.number,
                        item.line.col, hint="compute the distractors so that they always differ from the answer")
         else:
-            ctx.report("E708", f"two {what}s are the same (this one and line {first})", item.line.number,
+            ctx.report("E808", f"two {what}s are the same (this one and line {first})", item.line.number,
                        item.line.col, hint=f"compute the {what}s so that they always differ")
 
 
@@ -229,6 +232,7 @@ def _typed_answers(ctx: Context, qtype: str, items: list[ans.Item], settings: Se
         return None
     numeric: list[NumericAnswer] = []
     texts: list[TextAnswer] = []
+    other: OtherAnswer | None = None
     for item in items:
         first = item.text_lines[0]
         value = " ".join(ln.text.strip() for ln in item.text_lines if ln.text.strip())
@@ -251,6 +255,15 @@ def _typed_answers(ctx: Context, qtype: str, items: list[ans.Item], settings: Se
             numeric.append(NumericAnswer(kind=kind, value=number, tolerance=tolerance,
                                          source=value, weight=100.0 if weight is None else weight,
                                          feedback=fb, pos=pos))
+        elif value == "*":  # any other answer (Moodle's `*`): its own credit and feedback
+            if other is not None:
+                ctx.report("E305", f"a second `= *` answer (the first is at line {other.pos.line})", first.number,
+                           first.col, hint="any other answer is one answer: keep one `- = *`")
+            elif weight is not None and weight >= 100:
+                ctx.report("E311", "any other answer (`*`) must be worth less than 100%", item.line.number,
+                           item.weight_col, hint="give it a partial weight such as `{weight=10}`, or none")
+            else:
+                other = OtherAnswer(weight=weight or 0.0, feedback=fb, pos=pos)
         else:
             texts.append(TextAnswer(text=value, weight=100.0 if weight is None else weight, feedback=fb, pos=pos))
     answers: list[Any] = list(numeric if qtype == "numerical" else texts)
@@ -263,38 +276,102 @@ def _typed_answers(ctx: Context, qtype: str, items: list[ans.Item], settings: Se
                                                             else answer.text.casefold())
         if key in seen:
             plain = ctx.variant is None
-            ctx.report("E305" if plain else "E708", f"{'duplicate answer' if plain else 'two answers are the same'}"
+            ctx.report("E305" if plain else "E808", f"{'duplicate answer' if plain else 'two answers are the same'}"
                        f" (same as line {seen[key]})", answer.pos.line, answer.pos.col,
                        hint="remove one of the two" if plain else "make the answers always differ")
         seen.setdefault(key, answer.pos.line)
     if qtype == "numerical":
         return Numerical(**common, answers=tuple(numeric), unit=settings.unit, shuffle=False)
-    return ShortAnswer(**common, answers=tuple(texts), case_sensitive=settings.case_sensitive, shuffle=False)
+    if not texts and other is not None:
+        ctx.report("E317", "`= *` (any other answer) is the only answer", heading.number, 1,
+                   hint="add the accepted answers as `- = answer` lines before it")
+        return None
+    return ShortAnswer(**common, answers=tuple(texts), other=other, case_sensitive=settings.case_sensitive,
+                       shuffle=False)
+
+
+# A blank answer's own settings, after it: `Paname {weight=50 feedback="Its nickname"}`.
+_PART_ATTRS = re.compile(r"\s*\{((?:[^{}]*\s)?(?:weight|feedback)\s*=[^{}]*)\}\s*$")
+
+
+def _blank_part(ctx: Context, raw: RawBlank, part: str) -> tuple[str, float | None, str | None] | None:
+    """A blank answer or option: its text, its weight (percent, None if not given) and its feedback."""
+    match = _PART_ATTRS.search(part)
+    if match is None:
+        return part, None, None
+    try:
+        tokens = shlex.split(match.group(1))
+    except ValueError as exc:
+        ctx.report("E204", f"the settings of blank answer `{part}` cannot be read: {exc}", raw.line, raw.col,
+                   hint='write them as {weight=50 feedback="text"}')
+        return None
+    settings: dict[str, str] = {}
+    for token in tokens:
+        key, _, value = token.partition("=")
+        if key not in ("weight", "feedback") or not _:
+            ctx.report("E204", f"blank answer setting `{token}` is not `weight=` or `feedback=`", raw.line, raw.col,
+                       hint='write them as {weight=50 feedback="text"}')
+            return None
+        settings[key] = value
+    weight = None
+    if "weight" in settings:
+        try:
+            weight = float(settings["weight"].removesuffix("%"))
+        except ValueError:
+            weight = float("nan")
+        if weight != weight or not -100 <= weight <= 100:
+            ctx.report("E311", f"weight `{settings['weight']}` is not a percentage between -100 and 100",
+                       raw.line, raw.col, hint="write e.g. `{weight=50}`")
+            return None
+    return part[:match.start()].strip(), weight, settings.get("feedback") or None
 
 
 def _blank(ctx: Context, index: int, raw: RawBlank, settings: Settings) -> Blank | None:
-    parts = [p.strip() for p in raw.content.split("|")]
     pos = ctx.pos(raw.line, raw.col)
     if _forbidden_character(ctx, raw.content, raw.line, raw.col):
         return None
-    if any(ans.SINGLE.match(p + " ") for p in parts):
+    parsed = [_blank_part(ctx, raw, p.strip()) for p in raw.content.split("|")]
+    if any(p is None for p in parsed):
+        return None
+    parts = [p for p in parsed if p is not None]
+    if any(ans.SINGLE.match(text + " ") for text, _, _ in parts):
         options = []
-        for part in parts:
+        for part, weight, feedback in parts:
             match = ans.SINGLE.match(part + " ")
             if not match:
                 ctx.report("E318", f"dropdown option `{part}` has no `( )`/`(x)` marker", raw.line, raw.col,
                            hint="write every option of a dropdown blank as `(x) right` or `( ) wrong`")
                 return None
+            correct = match.group(1) in "xX"
+            if weight is not None and (weight != 100 if correct else weight >= 100):
+                ctx.report("E311", f"weight {weight:g}% on {'the correct' if correct else 'a wrong'} option of a "
+                           "dropdown blank", raw.line, raw.col,
+                           hint="the correct option is worth 100%; a wrong one less")
+                return None
             options.append(BlankOption(text=part[match.end() - 1:].strip() if match.end() <= len(part) else "",
-                                       correct=match.group(1) in "xX"))
+                                       correct=correct, feedback=feedback,
+                                       weight=None if weight in (None, 100.0 if correct else 0.0) else weight))
         if sum(o.correct for o in options) != 1 or len(options) < 2:
             ctx.report("E316", "a dropdown blank needs two or more options and exactly one `(x)`",
                        raw.line, raw.col, hint="e.g. `[[(x) Paris | ( ) Lyon | ( ) Nice]]`")
             return None
         return Blank(id=str(index + 1), kind="dropdown", options=tuple(options), pos=pos)
-    accepted = tuple(p for p in parts if p)
+    other = None
+    responses = []
+    for text, weight, feedback in parts:
+        if not text:
+            continue
+        if text == "*":  # any other answer
+            other = BlankOption(text="*", correct=False, weight=weight or None, feedback=feedback)
+            continue
+        correct = weight is None or weight == 100
+        responses.append(BlankOption(text=text, correct=correct, feedback=feedback,
+                                     weight=None if correct or weight == 0 else weight))
+    accepted = tuple(r.text for r in responses if r.correct)
     if not accepted:
         ctx.report("E315", "blank has no accepted answer", raw.line, raw.col,
                    hint="write the accepted answers inside, e.g. `[[Paris | paris]]`")
         return None
-    return Blank(id=str(index + 1), kind="text", answers=accepted, case_sensitive=settings.case_sensitive, pos=pos)
+    detailed = any(r.feedback or not r.correct for r in responses)
+    return Blank(id=str(index + 1), kind="text", answers=accepted, case_sensitive=settings.case_sensitive,
+                 responses=tuple(responses) if detailed else (), other=other, pos=pos)

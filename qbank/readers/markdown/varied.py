@@ -29,11 +29,11 @@ __all__ = ["Budget", "Varied", "expand", "has_vars_block"]
 _VARS = re.compile(r"^ {0,3}(`{3,}|~{3,})\s*vars\s*$")
 _CODE_SPAN = re.compile(r"(?<!`)(`+)(?!`)(.+?)(?<!`)\1(?!`)", re.S)
 _HINTS = {
-    "E704": "check the expression with the values shown",
-    "E705": "check the ranges the values are drawn from, so that every result is a real number",
-    "E706": "make sure the divisor is never 0, e.g. draw it from a range without 0",
-    "E707": "e.g. {{V:.2f}} for 2 decimal places, or {{V|sig=3}} for 3 significant figures",
-    "E711": "keep the values small: integers below 10^100, decimals below 10^999",
+    "E804": "check the expression with the values shown",
+    "E805": "check the ranges the values are drawn from, so that every result is a real number",
+    "E806": "make sure the divisor is never 0, e.g. draw it from a range without 0",
+    "E807": "e.g. {{V:.2f}} for 2 decimal places, or {{V|sig=3}} for 3 significant figures",
+    "E811": "keep the values small: integers below 10^100, decimals below 10^999",
 }
 Build = Callable[[Context, str, str, Line, list[Line], Settings, str | None], Question | None]
 
@@ -93,24 +93,24 @@ def expand(ctx: Context, qid: str, title: str, heading: Line, body: list[Line], 
     blocks = [(a, b) for a, b, is_vars in _fences(body) if is_vars]
     if count is None:
         if blocks:
-            ctx.report("E702", "a ```vars block, but the heading does not say how many variants to make",
+            ctx.report("E802", "a ```vars block, but the heading does not say how many variants to make",
                        body[blocks[0][0]].number, 1, hint="add e.g. `variants=20` to the question's heading")
         return None
     if not blocks:
-        ctx.report("E702", "`variants=` on the heading, but the question has no ```vars block", heading.number, 1,
+        ctx.report("E802", "`variants=` on the heading, but the question has no ```vars block", heading.number, 1,
                    hint="declare the variables in a ```vars block, e.g. `R = randint(10, 100)`")
         return None
     if len(blocks) > 1:
-        ctx.report("E702", "a second ```vars block in one question", body[blocks[1][0]].number, 1,
+        ctx.report("E802", "a second ```vars block in one question", body[blocks[1][0]].number, 1,
                    hint="declare every variable of the question in one ```vars block")
         return None
     if parent is not None and parent.pick is not None:
-        ctx.report("E710", f"a varied question in the pool `{parent.id}` (pick={parent.pick}): its variants are "
+        ctx.report("E810", f"a varied question in the pool `{parent.id}` (pick={parent.pick}): its variants are "
                    "a pool of their own, and Canvas and Moodle cannot draw from a pool inside a pool",
                    heading.number, 1, hint="move the question out of the pool, into a group without `pick=`")
         return None
     if count > budget.variants:
-        ctx.report("E712", f"{count} more variants would make more than {limits.MAX_BANK_VARIANTS:,} in this "
+        ctx.report("E812", f"{count} more variants would make more than {limits.MAX_BANK_VARIANTS:,} in this "
                    "bank", heading.number, 1, hint="ask for fewer variants, or split the bank into several files")
         return None
     if qid in groups:
@@ -156,7 +156,7 @@ def expand(ctx: Context, qid: str, title: str, heading: Line, body: list[Line], 
         made.append(question)
     ctx.diagnostics.extend(drawn.collector.result())
     if drawn.duplicates:
-        ctx.report("W702", f"only {count - drawn.duplicates} of the {count} variants differ; the others repeat one",
+        ctx.report("W802", f"only {count - drawn.duplicates} of the {count} variants differ; the others repeat one",
                    heading.number, 1, hint="draw the values from wider ranges, or ask for fewer variants")
     if any(q is None for q in made):
         return None

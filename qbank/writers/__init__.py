@@ -1,0 +1,1 @@
+"""Writers of qbank's own formats (the export targets are in exporters/)."""
