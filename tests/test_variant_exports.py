@@ -301,3 +301,17 @@ def test_stems_show_values_with_no_float_noise() -> None:
         if question.group in ("ohm", "kinetic", "coulomb", "interest"):
             assert not re.search(r"\d\.\d*0000000|\d\.\d*9999999", question.stem.source), question.stem.source
 
+
+
+def test_a_targets_checks_of_a_varied_question_are_told_once(tmp_path: Path) -> None:
+    path = tmp_path / "bank.md"
+    path.write_text("---\ntitle: Told once\n---\n\n## Small {#small variants=10 unit=m}\n\n```vars\n"
+                    "k = randint(1, 10)\nx = k * 0.00002\n```\n\nGive {{x}}.\n\n- = {{x}}\n\n"
+                    "### Explanation\n\nIt is {{x}}.\n", encoding="utf-8")
+    bank, _ = lint_file(path)
+    assert bank is not None
+    found = CanvasExporter().export(bank).diagnostics
+    unit = [d for d in found if d.code == "T002"]
+    assert len(unit) == 1 and unit[0].message.startswith("`small`: Canvas numerical answers have no unit")
+    (tiny,) = [d for d in found if d.code == "T004"]  # x < 1e-4 only while k < 5
+    assert "`small`" in tiny.message and re.search(r"\(in \d of 10 variants: [\d, ]+; the first shown\)", tiny.message)

@@ -79,7 +79,7 @@ def told_once(bank: Bank, found: Iterable[tuple[Question, list[dg.Diagnostic]]])
         if question.group is not None and question.group in sets:
             sizes[question.group] = sizes.get(question.group, 0) + 1
     out: list[dg.Diagnostic] = []
-    merged: dict[tuple[str, str, int, int, str | None], tuple[int, list[str]]] = {}
+    merged: dict[tuple[str, str, int, int, str | None], tuple[int, list[str], set[str]]] = {}
     for question, diagnostics in found:
         set_id = question.group
         if set_id is None or set_id not in sets:
@@ -88,14 +88,19 @@ def told_once(bank: Bank, found: Iterable[tuple[Question, list[dg.Diagnostic]]])
         number = question.id[len(set_id) + 1:] if question.id.startswith(f"{set_id}-") else question.id
         for d in diagnostics:
             key = (set_id, d.code, d.line, d.col, d.target)
+            message = d.message.replace(f"`{question.id}`", f"`{set_id}`")
             if key in merged:
                 merged[key][1].append(number)
+                merged[key][2].add(message)
                 continue
-            merged[key] = (len(out), [number])
-            out.append(replace(d, message=d.message.replace(f"`{question.id}`", f"`{set_id}`")))
-    for (set_id, *_), (index, numbers) in merged.items():
+            merged[key] = (len(out), [number], {message})
+            out.append(replace(d, message=message))
+    for (set_id, *_), (index, numbers, messages) in merged.items():
+        first = out[index]
         if len(numbers) < sizes[set_id]:
             told = ", ".join(numbers[:5]) + (", ..." if len(numbers) > 5 else "")
-            out[index] = replace(out[index], message=f"{out[index].message} (in {len(numbers)} of "
-                                                     f"{sizes[set_id]} variants: {told})")
+            out[index] = replace(first, message=f"{first.message} (in {len(numbers)} of {sizes[set_id]} variants: "
+                                                f"{told}{'; the first shown' if len(messages) > 1 else ''})")
+        elif len(messages) > 1:  # every variant, each with its own values: say whose these are
+            out[index] = replace(first, message=f"{first.message} (in every variant; variant {numbers[0]} shown)")
     return out
