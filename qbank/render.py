@@ -19,15 +19,16 @@ from collections.abc import Callable
 from copy import deepcopy
 from dataclasses import dataclass
 from html import escape, unescape
-from typing import Protocol
-
-import markdown
-import nh3
-from lxml import etree
-from lxml import html as lxml_html
+from typing import TYPE_CHECKING, Protocol
 
 from qbank import mathtex, placeholders
 from qbank.models import Fragment, Image, Math
+
+if TYPE_CHECKING:
+    from lxml import etree
+
+# Markdown, nh3 and lxml are imported where they are first used: `qbank lint` of a bank whose
+# text is plain needs none of them, and a command starts sooner without them.
 
 __all__ = [
     "ALLOWED_ATTRIBUTES", "ALLOWED_TAGS", "BlankFn", "ImageFn", "MathFn", "Memo", "RenderStats", "Renderer",
@@ -116,6 +117,8 @@ def is_plain_text(template: str) -> bool:
 
 def sanitize(html: str) -> str:
     """``html`` reduced to the allow-list above."""
+    import nh3
+
     return nh3.clean(html, **_CLEAN_KWARGS)  # type: ignore[arg-type]
 
 
@@ -133,6 +136,8 @@ class _Markdown:
     """The one Markdown backend (Python-Markdown with the extensions qbank's format uses)."""
 
     def __init__(self) -> None:
+        import markdown
+
         self._md = markdown.Markdown(
             extensions=["tables", "fenced_code", "codehilite", "sane_lists"],
             extension_configs={"codehilite": {"noclasses": True, "guess_lang": False, "css_class": "highlight"}},
@@ -207,6 +212,8 @@ class Renderer:
 
     def mathml_element(self, formula: Math) -> etree._Element:
         """The formula as a new MathML ``math`` element (parsed once, copied for each use)."""
+        from lxml import etree
+
         text = self.mathml(formula.latex, formula.display)
         element = self._elements.get(text)
         if element is None:
@@ -247,6 +254,8 @@ class Renderer:
         rendered = self.template_html(fragment)
         if not rendered.strip():
             return ""
+        from lxml import html as lxml_html
+
         text = lxml_html.fragment_fromstring(rendered, create_parent="div").text_content()
         text = " ".join(text.split())
 
@@ -292,6 +301,8 @@ class Renderer:
         raw = self.markdown_to_html(fragment.template)
         if "<img" not in raw:
             return []
+        from lxml import html as lxml_html
+
         tree = lxml_html.fragment_fromstring(raw, create_parent="div")
         return [img.get("src", "") for img in tree.iter("img")
                 if not placeholders.PATTERN.fullmatch(img.get("src", ""))]

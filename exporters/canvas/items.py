@@ -92,7 +92,9 @@ def share(parts: int) -> str:
 
 
 def accepted(answers: Sequence[NumericAnswer]) -> list[tuple[int, NumericAnswer]]:
-    return [(k, a) for k, a in enumerate(answers, 1) if a.weight == 100]
+    """The answers Canvas receives (full credit), numbered 1, 2, ... among themselves, so the
+    answer idents do not depend on answers Canvas never sees (and a package imports back exactly)."""
+    return list(enumerate((a for a in answers if a.weight == 100), 1))
 
 
 class ItemWriter:
@@ -262,7 +264,7 @@ class ItemWriter:
         sub(fib, "response_label", ident="answer1", rshuffle="No")
 
     def _short_answer(self, item: etree._Element, question: ShortAnswer) -> None:
-        answers = [(self.answer_id(k), a) for k, a in enumerate(question.answers, 1) if a.weight == 100]
+        answers = [(self.answer_id(k), a) for k, a in enumerate((a for a in question.answers if a.weight == 100), 1)]
         self._metadata(item, question, [ident for ident, _ in answers])
         self._text_entry(item, question, None)
         processing = self._resprocessing(item, question)

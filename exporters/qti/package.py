@@ -19,7 +19,7 @@ from lxml import etree
 from qbank import render
 from qbank.archive import build_zip
 from qbank.assets import AssetTable
-from qbank.models import Bank, Group, Question
+from qbank.models import Bank, Question
 
 from . import scoring as sc
 from .content import MEDIA_FOLDER, ContentBuilder
@@ -55,18 +55,6 @@ def _time_limits(seconds: int | None) -> list[etree._Element]:
     return [] if seconds is None else [qti("timeLimits", {"maxTime": seconds})]
 
 
-def _group_path(groups: dict[str, Group], group_id: str | None) -> tuple[str | None, ...]:
-    """The groups a question stands in, outermost first; ``(None,)`` for one in no group."""
-    group = groups.get(group_id) if group_id else None
-    if group is None:
-        return (None,)
-    path = [group.id]
-    while group.parent is not None and group.parent in groups and group.parent not in path:
-        group = groups[group.parent]
-        path.insert(0, group.id)
-    return tuple(path)
-
-
 def build_test(bank: Bank, questions: Sequence[Question], content: ContentBuilder) -> etree._Element:
     groups = {group.id: group for group in bank.groups}
     test = qti("assessmentTest", {"identifier": f"test-{bank_slug(bank)}", "title": bank.title,
@@ -79,18 +67,13 @@ def build_test(bank: Bank, questions: Sequence[Question], content: ContentBuilde
     part = qti("testPart", {"identifier": "part-1", "navigationMode": "nonlinear", "submissionMode": "individual"},
                qti("itemSessionControl", {"maxAttempts": attempts, "showFeedback": True}))
     test.append(part)
-    # Open sections, outermost first: a varied question's variants are a section (select 1)
-    # inside the section of the group it stands in.
-    open_sections: list[tuple[str | None, etree._Element]] = []
+    section: etree._Element | None = None
+    current: object = object()
     sections = 0
     for question in questions:
-        path = _group_path(groups, question.group)
-        depth = 0
-        while depth < min(len(path), len(open_sections)) and open_sections[depth][0] == path[depth]:
-            depth += 1
-        del open_sections[depth:]
-        for group_id in path[depth:]:
-            group = groups.get(group_id) if group_id else None
+        if question.group != current or section is None:
+            current = question.group
+            group = groups.get(question.group) if question.group else None
             sections += 1
             section = qti("assessmentSection", {"identifier": f"section-{sections}",
                                                 "title": group.title if group else bank.title, "visible": True})
@@ -101,9 +84,7 @@ def build_test(bank: Bank, questions: Sequence[Question], content: ContentBuilde
                 rubric = qti("rubricBlock", {"view": "candidate"})
                 rubric.extend(blocks(content, bank.description))
                 section.append(rubric)
-            (open_sections[-1][1] if open_sections else part).append(section)
-            open_sections.append((group_id, section))
-        section = open_sections[-1][1]
+            part.append(section)
         ref = qti("assessmentItemRef", {"identifier": question.id, "href": item_path(question)})
         ref.extend(_time_limits(question.time_limit))
         section.append(ref)

@@ -34,6 +34,7 @@ _LANGUAGES = ("", "python", "text", "bash", "sh", "console", "c", "cpp", "java",
               "json", "yaml", "r", "sql", "latex", "tex", "html", "xml", "css", "go", "rust", "matlab", "julia",
               "haskell", "scala", "kotlin", "php", "ruby", "perl", "csharp", "fortran", "lisp", "prolog", "ini",
               "diff", "make", "dockerfile", "toml", "markdown", "pycon", "ipython", "numpy")
+_STYLE = re.compile(r' style="[^"]*"')
 _LINE_START = re.compile(r"^(#|>|[-+*](?=\s|$)|=|\d{1,9}(?=[.)])|\(|\[|\||~~~|\s)")
 
 
@@ -214,7 +215,8 @@ class _Converter:
             paragraph = self.paragraph(element)
             return [paragraph] if paragraph else []
         if tag == "div":
-            if element.get("style") is not None and len(element) == 1 and element[0].tag == "pre":
+            if set(element.attrib) <= {"style"} and len(element) == 1 and element[0].tag == "pre" \
+                    and not (element.text or "").strip():
                 return [self.code(element)]
             if element.attrib:
                 return [self.raw_block(element)]
@@ -255,9 +257,13 @@ class _Converter:
         fence = "```"
         while fence in code:
             fence += "`"
+        # Formats without a style attribute (QTI) keep the highlighting's spans but not their colours:
+        # there the candidates are compared without styles.
+        unstyled = _STYLE.search(target) is None
         for language in _LANGUAGES:
             candidate = f"{fence}{language}\n{code}\n{fence}"
-            if render.sanitize(self.renderer.markdown_to_html(candidate)) == target:
+            html = render.sanitize(self.renderer.markdown_to_html(candidate))
+            if (_STYLE.sub("", html) if unstyled else html) == target:
                 return candidate
         return f"{fence}\n{code}\n{fence}"
 

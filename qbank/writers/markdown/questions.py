@@ -34,7 +34,8 @@ def _quote(value: str) -> str:
 
 
 def _weight(weight: float) -> str:
-    return f" {{weight={weight:g}}}" if abs(weight - round(weight, 5)) < 1e-9 else f" {{weight={weight!r}}}"
+    # `.10g`, not `g`: six significant digits would turn a read-back 33.33333 into 33.3333
+    return f" {{weight={weight:.10g}}}" if abs(weight - round(weight, 5)) < 1e-9 else f" {{weight={weight!r}}}"
 
 
 def _indented(fragment: Fragment, marker: str) -> list[str]:

@@ -1,0 +1,50 @@
+"""IMS QTI 2.1, 2.2 and 3.0 content packages (and single item files): qbank's own and other producers'.
+
+:mod:`.normalize` gives both versions one spelling, :mod:`.package` reads the manifest and
+the assessment test (sections as groups, limits, weights), :mod:`.items` decides each item's
+question type by its interactions and :mod:`.interactions` reads the answers, weights and
+feedback; :mod:`.content` turns the item's XHTML and MathML back into HTML for the shared
+HTML → Markdown conversion.
+"""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+from qbank.readers import Reader, ReadResult
+
+from ..foreign.archive import is_zip
+from ..foreign.report import Report
+from .package import read_qti
+
+__all__ = ["QtiReader"]
+
+_MARKERS = (b"imsqti_item_xmlv2", b"imsqti_item_xmlv3", b"imsqti_test_xmlv", b"imsqti_assessment_xmlv2",
+            b"imsqti_v2p", b"qtiv3p0", b"imsqtiasi_v3p0")
+
+
+class QtiReader(Reader):
+    name = "qti"
+    description = "IMS QTI 2.1/2.2/3.0 content package (.zip) or item file (.xml): qbank's qti21/qti30 and others"
+    suffixes = (".zip", ".xml")
+
+    @classmethod
+    def recognises(cls, path: Path, head: bytes) -> bool:
+        if is_zip(head):
+            try:
+                with zipfile.ZipFile(path) as archive:
+                    if "imsmanifest.xml" not in archive.namelist():
+                        return False
+                    with archive.open("imsmanifest.xml") as manifest:
+                        text = manifest.read(1 << 20)
+            except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+                return False
+            return any(marker in text for marker in _MARKERS)
+        return path.name.lower().endswith(".xml") and (b"assessmentItem" in head or b"qti-assessment-item" in head
+                                                      or b"assessmentTest" in head or b"qti-assessment-test" in head)
+
+    def read(self, path: Path) -> ReadResult:
+        report = Report()
+        banks = read_qti(path, report, self.media, self.renderer)
+        return ReadResult([] if report.failed else banks, report.diagnostics)
