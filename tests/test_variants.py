@@ -292,3 +292,13 @@ def test_the_banks_evaluation_budget_is_counted_not_timed(tmp_path: Path, monkey
     _, found = lint_file(write(tmp_path, body))
     (diag,) = [d for d in found if d.code == "E811"]
     assert (diag.line, diag.col) == (9, 1) and "more evaluation than qbank allows" in diag.message
+
+
+def test_the_build_plans_a_varied_bank_by_its_variants(tmp_path: Path) -> None:
+    from qbank.build.plan import plan_banks
+
+    question = varied("a", "x = randint(1, 9)", "{{x}}", "- = {{x}}", count=20)
+    path = write(tmp_path, question + "## Plain {#p}\n\nP?\n\n- = 1\n")
+    (job,) = plan_banks([str(path)], tmp_path)
+    plain = len(path.read_bytes())
+    assert job.size == plain + len(question.encode()) * 19  # the varied question, 20 times in all

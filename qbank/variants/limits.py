@@ -6,7 +6,9 @@ loading the evaluator for a bank that has no varied question.
 
 from __future__ import annotations
 
-__all__ = ["MAX_BANK_VARIANTS", "MAX_BANK_WORK", "Budget"]
+import re
+
+__all__ = ["MAX_BANK_VARIANTS", "MAX_BANK_WORK", "Budget", "expanded_size"]
 
 MAX_BANK_VARIANTS = 10_000  # concrete questions made from varied questions, per bank
 MAX_BANK_WORK = 2_000_000  # units of evaluation work per bank (see evaluate.HEAVY): seconds at most
@@ -22,3 +24,21 @@ class Budget:
     def __init__(self) -> None:
         self.variants = MAX_BANK_VARIANTS
         self.work = MAX_BANK_WORK
+
+
+_QUESTION = re.compile(rb"^## [^\n]*?\bvariants=(\d{1,3})\b", re.M)
+_NEXT = re.compile(rb"^#{1,2} ", re.M)
+
+
+def expanded_size(data: bytes) -> int:
+    """About how many bytes a Markdown bank is once its varied questions are read as their
+    variants (a question with ``variants=20`` counts 20 times): what building it costs, for
+    the build's plan, without reading the bank."""
+    if b"variants=" not in data:
+        return len(data)
+    size = len(data)
+    for match in _QUESTION.finditer(data):
+        following = _NEXT.search(data, match.end())
+        end = following.start() if following else len(data)
+        size += (end - match.start()) * (min(int(match.group(1)), 100) - 1)
+    return size
