@@ -121,7 +121,7 @@ def record(output: Path) -> None:
         banks = sorted((ROOT / "content").glob("*.md")) + sorted(Path(generated).glob("*.md"))
         digests = export_digests(banks)
         log = Path(scratch) / "tests.json"
-        env = {**os.environ, LOG_ENV: str(log), "PYTHONPATH": os.pathsep.join(
+        env = {**os.environ, LOG_ENV: str(log), "HYPOTHESIS_PROFILE": "ci", "PYTHONPATH": os.pathsep.join(
             [str(HERE), os.environ.get("PYTHONPATH", "")]).rstrip(os.pathsep)}
         subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "artifacts", "-p", "no:cacheprovider",
                         "-x", "--ignore=tests/test_properties.py"], cwd=ROOT, env=env, check=True)

@@ -39,8 +39,10 @@ def choose_reader(path: Path, fmt: str | None, media: Path) -> Reader | str:
             f"({', '.join(registry.available_readers())})")
 
 
-def read_inputs(paths: list[Path], fmt: str | None, media: Path,
-                progress: Callable[[int], None] | None = None) -> tuple[list[Bank], list[dg.Diagnostic]]:
+def read_inputs(paths: list[Path], fmt: str | None, media: Path, progress: Callable[[int], None] | None = None,
+                inside: Callable[[int, int], None] | None = None) -> tuple[list[Bank], list[dg.Diagnostic]]:
+    """Every input read; ``progress`` is told each input's question count, ``inside`` the questions
+    read so far inside one input (readers that can tell)."""
     banks: list[Bank] = []
     found: list[dg.Diagnostic] = []
     for path in paths:
@@ -49,6 +51,7 @@ def read_inputs(paths: list[Path], fmt: str | None, media: Path,
             found.append(dg.make("E904", reader, str(path), 1,
                                  hint="name the format with --from; `qbank import --help` lists them"))
             continue
+        reader.progress = inside
         result = reader.read(path)
         banks += result.banks
         found += result.diagnostics

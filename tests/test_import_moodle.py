@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import io
+import re
+import sys
 from pathlib import Path
 
 import pytest
@@ -11,7 +14,7 @@ from moodle_banks import expected_category
 from qbank.cli import main
 from qbank.models import FillInBlanks, MultipleChoice, Numerical, ShortAnswer
 from qbank.readers.markdown import read_bank
-from qbank.registry import available_targets, load_reader
+from qbank.registry import available_targets, load_reader, load_target
 
 FIXTURES = Path(__file__).resolve().parent / "fixtures" / "moodle"
 BANKS = banks_under_test()
@@ -167,3 +170,27 @@ def test_a_blank_inside_math_is_reported_not_lost(tmp_path: Path) -> None:
     result = load_reader("moodle-xml")(media=tmp_path).read(source)
     assert all(q.title != "Equations of motion" for q in result.banks[0].questions)
     assert any(d.code == "W702" and "suvat" in d.message for d in result.diagnostics)
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+@pytest.mark.parametrize("target", ["moodle-xml", "gift"])
+def test_a_large_single_input_shows_progress_per_question(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                          target: str) -> None:
+    bank, _ = read_bank(Path(__file__).resolve().parent.parent / "content" / "showcase.md")
+    assert bank is not None
+    plain = [q for q in bank.questions if not q.stem.images and q.type != "fill-in-blanks"]
+    copies = tuple(q.model_copy(update={"id": f"{q.id}-{k}"}) for k in range(12) for q in plain)
+    source = tmp_path / NAMES[target]
+    exported = load_target(target)().export(bank.model_copy(update={"questions": copies}))
+    source.write_bytes(exported.data or b"")
+    stream = Terminal()
+    monkeypatch.setattr(sys, "stderr", stream)
+    assert main(["import", str(source), "-o", f"{tmp_path / 'out'}/"]) == 0
+    frames = [(int(a), int(b)) for a, b in re.findall(r"\r\[[#-]{30}\] (\d+)/(\d+) questions", stream.getvalue())]
+    assert len(frames) >= 2 and {total for _, total in frames} == {exported.questions}
+    assert frames == sorted(frames) and frames[-1][0] == frames[-1][1]  # forward, to the end
+    assert stream.getvalue().endswith("\r")  # erased before the summary

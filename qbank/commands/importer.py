@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import argparse
+import bisect
+import re
 import tempfile
 from pathlib import Path
 
@@ -40,36 +42,89 @@ def plan(banks: list[Bank], output: str | None) -> tuple[Path, list[str]] | str:
     return folder, bank_names(banks, ".md")
 
 
-def write_markdown(banks: list[Bank], output: str | None, force: bool, found: list[dg.Diagnostic],
-                   origin: str) -> list[Path] | None:
-    """Write every bank (and its images) after reading each back; None (nothing written) on any problem."""
+def _owners(text: str) -> list[tuple[int, str | None]]:
+    """(first line, question id) of every block of the written Markdown: `##` questions, `#` groups."""
+    blocks: list[tuple[int, str | None]] = [(1, None)]
+    for number, content in enumerate(text.split("\n"), 1):
+        match = re.match(r"## .*\{#([^\s}]+)", content)
+        if match or content.startswith("# "):
+            blocks.append((number, match.group(1) if match else None))
+    return blocks
+
+
+def _owner(blocks: list[tuple[int, str | None]], line: int) -> str | None:
+    """The id of the question whose block holds ``line``, if any."""
+    return blocks[bisect.bisect_right([first for first, _ in blocks], line) - 1][1]
+
+
+def _written(banks: list[Bank], folder: Path, names: list[str], found: list[dg.Diagnostic]) -> dict[Path, bytes]:
+    """Every bank as Markdown (and its images), read back in a staging folder first. A question
+    whose Markdown does not read back is left out with W702 (a gap between a reader and the
+    writer, reported at the question in the input), so one odd question never stops an import."""
     from qbank.readers.markdown import read_bank
     from qbank.writers.markdown import write_bank
 
+    for _ in range(len(banks) + sum(len(b.questions) for b in banks) + 1):
+        files: dict[Path, bytes] = {}
+        texts: list[str] = []
+        notes: list[dg.Diagnostic] = []
+        for bank, name in zip(banks, names, strict=True):
+            out = write_bank(bank)
+            notes += out.diagnostics
+            texts.append(out.text)
+            files[folder / name] = out.text.encode("utf-8")
+            for relative, data in out.files.items():
+                files[folder / relative] = data
+        left_out: dict[int, dict[str, dg.Diagnostic]] = {}
+        with tempfile.TemporaryDirectory(prefix="qbank-import-check-") as staging:
+            for path, data in files.items():
+                staged = Path(staging) / path.relative_to(folder)
+                staged.parent.mkdir(parents=True, exist_ok=True)
+                staged.write_bytes(data)
+            for k, name in enumerate(names):
+                _, problems = read_bank(Path(staging) / name)
+                blocks = _owners(texts[k])
+                for problem in (p for p in problems if p.is_error):
+                    qid = _owner(blocks, problem.line)
+                    if qid is None:
+                        notes.append(dg.make(problem.code, "the Markdown written for this bank does not read back: "
+                                             + problem.message, str(folder / name), problem.line, problem.col,
+                                             hint="please report this as a qbank bug, with the input"))
+                    else:
+                        left_out.setdefault(k, {}).setdefault(qid, problem)
+        if not left_out:
+            found += notes
+            return files
+        for k, broken in left_out.items():
+            for question in banks[k].questions:
+                if question.id in broken:
+                    problem = broken[question.id]
+                    found.append(dg.make("W702", f"`{question.id}`: qbank's source format cannot hold this "
+                                         f"question as read ({problem.code}: {problem.message}); it is left out",
+                                         question.pos.file, question.pos.line, question.pos.col,
+                                         hint="fix it in the LMS and export again; if the input is right, please "
+                                              "report this to qbank with the input"))
+            banks[k] = banks[k].model_copy(update={"questions": tuple(
+                q for q in banks[k].questions if q.id not in broken)})
+        kept = [k for k, bank in enumerate(banks) if bank.questions]
+        banks[:], names[:] = [banks[k] for k in kept], [names[k] for k in kept]
+    raise AssertionError("unreachable: every round leaves a question out")  # pragma: no cover
+
+
+def write_markdown(banks: list[Bank], output: str | None, force: bool, found: list[dg.Diagnostic],
+                   origin: str) -> list[Path] | None:
+    """Write every bank (and its images) after reading each back; None (nothing written) on any problem.
+
+    A question left out because its Markdown does not read back is removed from ``banks`` in place."""
     planned = plan(banks, output)
     if isinstance(planned, str):
         found.append(dg.make("E901", planned, origin, 1, hint="write `-o DIR/`"))
         return None
     folder, names = planned
-    files: dict[Path, bytes] = {}
-    for bank, name in zip(banks, names, strict=True):
-        out = write_bank(bank)
-        found += out.diagnostics
-        files[folder / name] = out.text.encode("utf-8")
-        for relative, data in out.files.items():
-            files[folder / relative] = data
-    with tempfile.TemporaryDirectory(prefix="qbank-import-check-") as staging:  # read every bank back first
-        for path, data in files.items():
-            staged = Path(staging) / path.relative_to(folder)
-            staged.parent.mkdir(parents=True, exist_ok=True)
-            staged.write_bytes(data)
-        for name in names:
-            _, problems = read_bank(Path(staging) / name)
-            for problem in problems:
-                if problem.is_error:
-                    found.append(dg.make(problem.code, "the Markdown written for this bank does not read back: "
-                                         + problem.message, str(folder / name), problem.line, problem.col,
-                                         hint="please report this as a qbank bug, with the input"))
+    files = _written(banks, folder, names, found)
+    if not banks:
+        found.append(dg.make("E201", "no questions were read", origin, 1,
+                             hint="check the diagnostics above: every question was left out"))
     clashes = [p for p, data in files.items() if p.exists() and p.read_bytes() != data]
     if clashes and not force:
         found.append(dg.make("E901", f"{clashes[0]} exists with other content", str(clashes[0]), 1,
@@ -88,7 +143,7 @@ def run(args: argparse.Namespace) -> int:
         return usage_error(f"no such file: {missing[0]}")
     progress = Progress(len(paths), label="files")
     with tempfile.TemporaryDirectory(prefix="qbank-media-") as media:
-        banks, found = read_inputs(paths, args.source, Path(media), progress.advance)
+        banks, found = read_inputs(paths, args.source, Path(media), progress.advance, progress.inside)
         progress.close()
         if any(d.is_error for d in found):
             return finish(found, args) or EXIT_PROBLEMS

@@ -13,6 +13,7 @@ the line and what to do, and ``banks`` holds what could be read.
 from __future__ import annotations
 
 from abc import ABC, abstractmethod
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import TYPE_CHECKING, ClassVar
@@ -60,6 +61,8 @@ class Reader(ABC):
         self.renderer = renderer
         self.media_folder = media
         self._media: Media | None = None
+        # Set by the caller to follow a large input: called with (questions read, questions in the input).
+        self.progress: Callable[[int, int], None] | None = None
 
     @property
     def media(self) -> Media:

@@ -14,6 +14,7 @@ from qbank.assets import MAX_IMAGE_BYTES, MEDIA_TYPES
 from qbank.models import Blank, BlankOption, Fragment, Image, Math, Pos
 from qbank.readers.markdown.reader import ID, slug
 from qbank.readers.markdown.scan import scan
+from qbank.readers.markdown.typed import PART_SETTINGS
 
 __all__ = ["Ids", "Media", "exact_percent", "blank_problem", "blank_source", "fragment", "number", "points"]
 
@@ -136,11 +137,24 @@ def points(text: str | None) -> Decimal | None:
     return value if value is not None and value > 0 else None
 
 
-def blank_problem(text: str) -> str | None:
-    """Why a blank's answer, option or feedback cannot be written inside ``[[...]]``, or None."""
-    for bad, what in (("|", "`|`"), ("]]", "`]]`"), ("[[", "`[[`"), ("{", "`{`"), ("}", "`}`"), ("\n", "a line break")):
+def blank_problem(text: str, *, feedback: bool = False) -> str | None:
+    """Why a blank's answer, option or feedback cannot be written inside ``[[...]]``, or None.
+
+    The Markdown reader splits a blank on ``|`` and ends it at the first ``]]``; a part's own
+    ``{weight=... feedback="..."}`` is its last ``{...}`` (the settings hold no braces); an answer
+    ``*`` is the any-other answer and one starting ``( )``/``(x)`` makes the blank a dropdown.
+    """
+    for bad, what in (("|", "`|`"), ("]]", "`]]`"), ("\n", "a line break")):
         if bad in text:
             return f"{what} cannot stand inside a blank"
+    if feedback:
+        return "`{` or `}` cannot stand in a blank's feedback" if re.search(r"[{}]", text) else None
+    if text.endswith("]"):
+        return "a blank's last answer cannot end with `]`"
+    if PART_SETTINGS.search(text):
+        return f"`{text}` would be read as the answer's settings"
+    if re.match(r"\([ xX]\)\s", text + " "):
+        return f"`{text}` would be read as a dropdown option"
     return None
 
 

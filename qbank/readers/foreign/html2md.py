@@ -43,6 +43,7 @@ class Converted:
     markdown: str
     kept_html: list[str] = field(default_factory=list)  # tags left as HTML (Markdown cannot say them)
     lost_images: list[str] = field(default_factory=list)  # images that cannot be carried
+    unwrapped: list[str] = field(default_factory=list)  # inline tags around blocks, dropped
 
 
 def _escape_text(text: str) -> str:
@@ -55,8 +56,11 @@ def _escape_text(text: str) -> str:
 
 
 def _spaces(text: str) -> str:
-    """HTML white space as Markdown keeps it: a run with a line break is one line break, others a space."""
-    return re.sub(r"[ \t\r\n]+", lambda m: "\n" if "\n" in m.group() else " ", text)
+    """HTML white space as Markdown keeps it: a run with a line break is one line break; a run of
+    spaces stays as it is (Markdown keeps it too, so qbank's own output reads back unchanged),
+    a tab is a space."""
+    return re.sub(r"[ \t\r\n]+", lambda m: "\n" if "\n" in m.group() or "\r" in m.group()
+                  else m.group().replace("\t", " "), text)
 
 
 def _protect_start(line: str) -> str:
@@ -188,6 +192,13 @@ class _Converter:
                 flush()
                 found.extend(self.block(child))
                 run.text = child.tail
+            elif any(isinstance(x.tag, str) and x.tag in _BLOCK for x in child.iterdescendants()):
+                # An inline element around whole blocks (a tag left open in the source): Markdown
+                # cannot say it, so its blocks stand alone and the formatting is dropped.
+                flush()
+                self.out.unwrapped.append(str(child.tag))
+                found.extend(self.blocks(child))
+                run.text = child.tail
             else:
                 tail = child.tail
                 copy = etree.SubElement(run, "span")
@@ -200,6 +211,12 @@ class _Converter:
         return found
 
     def paragraph(self, element: etree._Element) -> str:
+        if len(element) and not "".join(element.itertext()).strip() and \
+                all(x.tag not in ("img", "br") for x in element.iterdescendants()):
+            # Only empty formatting: what the HTML parser leaves of an inline element it closed
+            # before a block it held (`<u><p>...</p></u>`, a tag left open in the source).
+            self.out.unwrapped += [str(x.tag) for x in element.iterdescendants() if isinstance(x.tag, str)][:1]
+            return ""
         text = self.inline(element).strip()
         if not text:
             return ""
@@ -316,8 +333,12 @@ class _Converter:
         return re.sub(r"\n\s*\n", "\n", text).replace("$", "\\$").replace("[[", "&#91;[")
 
 
-def to_markdown(html_text: str, *, renderer: render.Renderer, image: ImageRef) -> Converted:
-    """``html_text`` (foreign, untrusted) as qbank Markdown."""
+def to_markdown(html_text: str, *, renderer: render.Renderer, image: ImageRef, stem: bool = False) -> Converted:
+    """``html_text`` (foreign, untrusted) as qbank Markdown.
+
+    ``stem``: the text is a question's stem, which the answer list follows; a list ending it
+    would read as part of the answer list, so it stays HTML.
+    """
     clean = render.sanitize(html_text)
     if not clean.strip():
         return Converted("")
@@ -326,5 +347,10 @@ def to_markdown(html_text: str, *, renderer: render.Renderer, image: ImageRef) -
         root = lxml_html.fragment_fromstring(clean, create_parent="div")
     except (etree.ParserError, ValueError):
         return Converted(_escape_text(clean))
-    converter.out.markdown = "\n\n".join(converter.blocks(root)).strip("\n")
+    blocks = converter.blocks(root)
+    last = next((child for child in reversed(root) if isinstance(child.tag, str)), None)
+    if stem and blocks and last is not None and last.tag in ("ul", "ol") and not (last.tail or "").strip() \
+            and re.match(r"(?:[-+*]|\d{1,9}[.)])(?:\s|$)", blocks[-1]):
+        blocks[-1] = converter.raw_block(last)
+    converter.out.markdown = "\n\n".join(blocks).strip("\n")
     return converter.out

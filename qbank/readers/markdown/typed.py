@@ -291,12 +291,12 @@ def _typed_answers(ctx: Context, qtype: str, items: list[ans.Item], settings: Se
 
 
 # A blank answer's own settings, after it: `Paname {weight=50 feedback="Its nickname"}`.
-_PART_ATTRS = re.compile(r"\s*\{((?:[^{}]*\s)?(?:weight|feedback)\s*=[^{}]*)\}\s*$")
+PART_SETTINGS = re.compile(r"\s*\{((?:[^{}]*\s)?(?:weight|feedback)\s*=[^{}]*)\}\s*$")
 
 
 def _blank_part(ctx: Context, raw: RawBlank, part: str) -> tuple[str, float | None, str | None] | None:
     """A blank answer or option: its text, its weight (percent, None if not given) and its feedback."""
-    match = _PART_ATTRS.search(part)
+    match = PART_SETTINGS.search(part)
     if match is None:
         return part, None, None
     try:

@@ -35,7 +35,8 @@ class MoodleXmlReader(Reader):
         root = safexml.parse(data, str(path), result.diagnostics)
         if root is None:
             return result
-        ctx = Ctx(file=str(path), media=self.media, renderer=self.renderer, diagnostics=result.diagnostics)
+        ctx = Ctx(file=str(path), media=self.media, renderer=self.renderer, diagnostics=result.diagnostics,
+                  progress=self.progress)
         result.banks = read_quiz(root, ctx)
         return result
 
@@ -52,7 +53,8 @@ class GiftReader(Reader):
         data = safexml.read_bytes(path, 64 * 1024 * 1024, result.diagnostics)
         if data is None:
             return result
-        ctx = Ctx(file=str(path), media=self.media, renderer=self.renderer, diagnostics=result.diagnostics)
+        ctx = Ctx(file=str(path), media=self.media, renderer=self.renderer, diagnostics=result.diagnostics,
+                  progress=self.progress)
         result.banks = read_gift(data, ctx)
         return result
 

@@ -13,6 +13,7 @@ from decimal import Decimal
 from typing import Any
 
 from lxml import etree
+from lxml import html as lxml_html
 
 from qbank.models import Blank, BlankOption, FillInBlanks, Question
 from qbank.readers.foreign import build
@@ -35,26 +36,46 @@ _TOKEN = re.compile("\ue010(\\d+)\ue011")
 
 
 def _decode(text: str) -> str:
-    return html.unescape(text).replace("\\}", "}").replace("\\#", "#").replace("\\~", "~")
+    """Moodle's unescaping of a cloze answer or feedback: HTML entities, then ``\\}`` and ``\\#``
+    (``\\~`` keeps its backslash, as in ``qtype_multianswer_extract_question``)."""
+    return html.unescape(text).replace("\\}", "}").replace("\\#", "#")
 
 
-def _alternatives(body: str) -> list[tuple[float, str, str | None]]:
+def _text(markup: str, marked: list[str]) -> str:
+    """HTML Moodle shows (a dropdown option, any feedback) as the plain text qbank holds."""
+    if not re.search(r"<[A-Za-z/!?]", markup):
+        return re.sub(r"\s*\n\s*", " ", html.unescape(markup)).strip()
+    marked.append(markup)
+    try:
+        text = lxml_html.fragment_fromstring(markup, create_parent="div").text_content()
+    except (etree.ParserError, ValueError):
+        text = html.unescape(re.sub(r"<[^>]*>", "", markup))
+    return " ".join(text.split())
+
+
+def _alternatives(body: str, dropdown: bool, marked: list[str]) -> list[tuple[float, str, str | None]]:
     found: list[tuple[float, str, str | None]] = []
     for match in _ALT.finditer(body):
         if not match.group(0):
             continue
         fraction, grade, answer, feedback = match.group(1), match.group(2), match.group(3), match.group(4)
         weight = 100.0 if fraction == "=" else float(grade.replace(",", ".")) if grade else 0.0
-        found.append((weight, _decode(answer), _decode(feedback).strip() or None if feedback else None))
+        answer = _text(_decode(answer), marked) if dropdown else _decode(answer)
+        found.append((weight, answer, _text(_decode(feedback), marked) or None if feedback else None))
     return found
 
 
 def _blank(ctx: Ctx, index: int, kind: str, body: str, line: int | None) -> tuple[Blank | None, bool]:
     """The blank, and whether it shuffles its options."""
-    alternatives = _alternatives(body)
+    marked: list[str] = []
+    alternatives = _alternatives(body, kind in _DROPDOWN or kind in _RADIO, marked)
     pos = ctx.pos(line)
-    problems = [p for _, text, feedback in alternatives for p in (build.blank_problem(text),
-                                                                  build.blank_problem(feedback or "")) if p]
+    if marked:
+        ctx.report("W703", f"blank {index + 1}: the formatting of `{marked[0][:60]}` is dropped (qbank's blank "
+                   "options and feedback are plain text)", line, "nothing to do, unless the formatting matters")
+    problems = [p for _, text, feedback in alternatives for p in (build.blank_problem(text.strip()),
+                                                                  build.blank_problem(feedback or "", feedback=True))
+                if p]
     if problems:
         ctx.report("W702", f"blank {index + 1}: {problems[0]} in qbank's source format; the question is left out",
                    line, "change the answer in Moodle and export again")
@@ -63,7 +84,7 @@ def _blank(ctx: Ctx, index: int, kind: str, body: str, line: int | None) -> tupl
         if kind in _RADIO:
             ctx.report("W703", f"blank {index + 1} shows its options as radio buttons in Moodle; qbank keeps it as "
                        "a dropdown", line, "nothing to do, unless the layout matters")
-        options = tuple(BlankOption(text=" ".join(text.split()), correct=weight == 100,
+        options = tuple(BlankOption(text=text, correct=weight == 100,
                                     weight=None if weight in (0.0, 100.0) else weight, feedback=feedback)
                         for weight, text, feedback in alternatives)
         if sum(o.correct for o in options) != 1 or len(options) < 2:
@@ -138,7 +159,7 @@ def read(ctx: Ctx, element: etree._Element, base: dict[str, Any]) -> Question | 
         return None
     holder = element.find("questiontext")
     files = ctx.files(holder) if holder is not None else {}
-    source = ctx.markdown(stripped, files, line)
+    source = ctx.markdown(stripped, files, line, stem=True)
     source = _TOKEN.sub(lambda m: build.blank_source(blanks[int(m.group(1))]), source)
     stem = build.fragment(source, ctx.pos(line), ctx.media, blanks=True)
     if stem.blanks != len(blanks):

@@ -6,6 +6,7 @@ import base64
 import binascii
 import html
 import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from urllib.parse import unquote
 
@@ -13,7 +14,7 @@ from lxml import etree
 
 from qbank import diagnostics as dg
 from qbank import render
-from qbank.models import Fragment, Pos
+from qbank.models import Fragment, Pos, Question
 from qbank.readers.foreign import build
 from qbank.readers.foreign.html2md import to_markdown
 
@@ -28,6 +29,8 @@ class Ctx:
     ids: build.Ids = field(default_factory=build.Ids)
     diagnostics: list[dg.Diagnostic] = field(default_factory=list)
     question: str = ""  # the question being read, for messages
+    text_format: str = "html"  # the question text's format: the default of its other texts, as in Moodle
+    progress: Callable[[int, int], None] | None = None  # (questions read, questions in the file)
 
     def pos(self, line: int | None) -> Pos:
         return Pos(file=self.file, line=line or 1, col=1)
@@ -38,6 +41,14 @@ class Ctx:
 
     def dropped(self, what: str, line: int | None, hint: str = "re-create it in the LMS after importing") -> None:
         self.report("W701", f"{what} cannot be held by qbank; dropped", line, hint)
+
+    def keep(self, question: Question | None) -> Question | None:
+        """The question, unless it has no text (qbank's source format needs one: W702)."""
+        if question is not None and question.stem.is_empty:
+            self.report("W702", "the question has no text; it is left out", question.pos.line,
+                        "give it a question text in Moodle and export again")
+            return None
+        return question
 
     # --- text ---------------------------------------------------------------------------
 
@@ -61,7 +72,8 @@ class Ctx:
             found[reference] = stored
         return found
 
-    def markdown(self, text: str, files: dict[str, str], line: int | None, fmt: str = "html") -> str:
+    def markdown(self, text: str, files: dict[str, str], line: int | None, fmt: str = "html", *,
+                 stem: bool = False) -> str:
         """Moodle text in the given format as qbank Markdown (images named as stored)."""
         if fmt == "markdown":
             return text
@@ -75,7 +87,7 @@ class Ctx:
                 return files.get(unquote(src[len(_PLUGINFILE):]).lstrip("/"))
             return None
 
-        converted = to_markdown(text, renderer=self.renderer, image=image)
+        converted = to_markdown(text, renderer=self.renderer, image=image, stem=stem)
         for src in converted.lost_images:
             self.dropped(f"the image `{src[:80]}`" + (" (no such file in the export)" if src.startswith(_PLUGINFILE)
                                                        else ""), line,
@@ -84,10 +96,13 @@ class Ctx:
             if tag in ("table", "blockquote", "h3", "h4", "h5", "h6", "hr", "dl", "div", "p", "ul", "ol"):
                 self.report("W703", f"a <{tag}> block Markdown cannot say is kept as HTML", line,
                             "rewrite it in Markdown if you can")
+        for tag in dict.fromkeys(converted.unwrapped):
+            self.report("W703", f"the <{tag}> formatting around whole paragraphs is dropped (Markdown cannot say "
+                        "it; a tag left open does this)", line, "format the text inside each paragraph instead")
         return converted.markdown
 
     def fragment(self, element: etree._Element | None, *, blanks: bool = False,
-                 default_format: str = "html") -> Fragment | None:
+                 default_format: str | None = None, stem: bool = False) -> Fragment | None:
         """A ``<tag format=...><text>...</text><file/></tag>`` element as a fragment (None if absent or empty)."""
         if element is None:
             return None
@@ -96,7 +111,8 @@ class Ctx:
         if not text.strip() and not element.findall("file"):
             return None
         line = text_el.sourceline if text_el is not None else element.sourceline
-        source = self.markdown(text, self.files(element), line, element.get("format", default_format))
+        fmt = (element.get("format") or "").strip(PHP_SPACE) or default_format or self.text_format
+        source = self.markdown(text, self.files(element), line, fmt, stem=stem)
         made = build.fragment(source, self.pos(line), self.media, blanks=blanks)
         return None if made.is_empty else made
 
@@ -106,8 +122,24 @@ class Ctx:
         return build.fragment(source, self.pos(line), self.media)
 
 
+PHP_SPACE = " \t\n\r\0\x0b"  # what PHP's trim() removes (not NBSP or other Unicode spaces)
+
+
 def child_text(element: etree._Element, path: str, default: str = "") -> str:
+    """The text at ``path``, PHP-trimmed as Moodle's ``getpath(..., true)`` does."""
     found = element.find(path)
-    if found is None or found.text is None:
+    if found is None:
         return default
-    return str(found.text).strip()
+    return str(found.text or "").strip(PHP_SPACE)  # an empty element is `''`, not the default
+
+
+def trans_single(value: str) -> bool:
+    """``qformat_xml::trans_single``: false only for `false`, `` or `0` (after trim), any other value is true."""
+    value = value.strip(PHP_SPACE)
+    return not (value == "false" or value in ("", "0"))
+
+
+def php_number(text: str) -> float | None:
+    """A PHP numeric-leading string's value (``"50%"`` → 50, ``" 1e2"`` → 100), None when nothing numeric leads."""
+    match = re.match(r"[ \t\n\r\v\f]*([+-]?(?:[0-9]+(?:\.[0-9]*)?|\.[0-9]+)(?:[eE][+-]?[0-9]+)?)", text)
+    return float(match.group(1)) if match else None

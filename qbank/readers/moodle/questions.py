@@ -29,7 +29,7 @@ from qbank.models import (
 from qbank.readers.foreign import build
 
 from . import cloze
-from .context import Ctx, child_text
+from .context import PHP_SPACE, Ctx, child_text, php_number, trans_single
 
 # Moodle types qbank cannot hold (left out with W702), with what to use instead.
 FOREIGN_TYPES = {
@@ -39,7 +39,6 @@ FOREIGN_TYPES = {
     "ddimageortext": "a matching question", "ddmarker": "a question without the image map",
     "randomsamatch": "a matching question", "random": "a group with pick=N",
 }
-DEFAULT_PENALTY = {"0.3333333", "0.33333333", "0.3333334", "0"}
 
 
 def _letter(k: int) -> str:
@@ -51,7 +50,8 @@ def _letter(k: int) -> str:
 
 
 def _fraction(ctx: Ctx, answer: etree._Element) -> float:
-    value = build.number(answer.get("fraction", "0") or "0")
+    """``fraction`` as PHP divides it by 100: a numeric-leading string (``50%`` is 50), missing is 0."""
+    value = php_number(answer.get("fraction", "0"))
     if value is None or not -100 <= value <= 100:
         ctx.dropped(f"the grade `{answer.get('fraction')}` (read as 0%)", answer.sourceline, "check the answer's grade")
         return 0.0
@@ -68,7 +68,11 @@ def common(ctx: Ctx, element: etree._Element, qtype: str, index: int) -> dict[st
     qid, idnumber = ctx.ids.derive(child_text(element, "idnumber") or None, title)
     ctx.question = qid
     cloze_text = qtype in ("cloze", "multianswer")  # read with its blanks by cloze.read
-    stem = None if cloze_text else ctx.fragment(element.find("questiontext"))
+    holder = element.find("questiontext")
+    ctx.text_format = "html"
+    stem = None if cloze_text else ctx.fragment(holder, stem=True)
+    if holder is not None:
+        ctx.text_format = (holder.get("format") or "").strip(PHP_SPACE) or "html"
     if stem is None:
         stem = build.fragment("", ctx.pos(line), ctx.media)
     grade = child_text(element, "defaultgrade", "1")
@@ -77,7 +81,9 @@ def common(ctx: Ctx, element: etree._Element, qtype: str, index: int) -> dict[st
         ctx.dropped(f"the mark `{grade}` (a question is worth more than 0; read as 1)", line)
         points = Decimal(1)
     penalty = child_text(element, "penalty", "0.3333333")
-    if qtype not in ("description", "truefalse") and penalty not in DEFAULT_PENALTY and build.number(penalty) != 0:
+    value = build.number(penalty or "0")  # Moodle takes anything within 0.005 of 1/3 as its default 0.3333333
+    near_default = value is not None and (value == 0 or abs(value - Decimal(1) / 3) < Decimal("0.005"))
+    if qtype not in ("description", "truefalse") and not near_default:
         ctx.dropped(f"the penalty for each wrong try ({penalty})", line,
                     "set it in Moodle's question settings; qbank's Moodle export writes Moodle's default")
     if child_text(element, "hidden", "0") not in ("0", ""):
@@ -98,10 +104,13 @@ def common(ctx: Ctx, element: etree._Element, qtype: str, index: int) -> dict[st
 
 
 def multichoice(ctx: Ctx, element: etree._Element, base: dict[str, Any]) -> Question | None:
-    single = child_text(element, "single", "true").lower() in ("true", "1")
-    shuffle = child_text(element, "shuffleanswers", "true").lower() in ("true", "1")
-    choices = []
-    for k, answer in enumerate(element.findall("answer")):
+    single = trans_single(child_text(element, "single", "true"))
+    shuffle = trans_single(child_text(element, "shuffleanswers", "false"))
+    choices: list[Choice] = []
+    for answer in element.findall("answer"):
+        if not child_text(answer, "text") and not answer.findall("file"):
+            continue  # Moodle skips an empty answer when it saves the question
+        k = len(choices)
         weight = _fraction(ctx, answer)
         text = ctx.fragment(answer) or build.fragment("", ctx.pos(answer.sourceline), ctx.media)
         choices.append(Choice(id=_letter(k), text=text, correct=weight == 100 if single else weight > 0,
@@ -131,9 +140,14 @@ def truefalse(ctx: Ctx, element: etree._Element, base: dict[str, Any]) -> Questi
         if value in ("true", "false"):
             by_value[value] = answer
     if set(by_value) != {"true", "false"}:
-        ctx.report("W702", "a true/false question without the answers `true` and `false` is left out",
-                   element.sourceline, "export it again from Moodle")
-        return None
+        answers = element.findall("answer")
+        if len(answers) < 2:
+            ctx.report("W702", "a true/false question without its two answers is left out", element.sourceline,
+                       "export it again from Moodle")
+            return None
+        ctx.report("W703", "the answers of a true/false question are not `true` and `false`; as Moodle does, the "
+                   "first is read as true and the second as false", element.sourceline, "check the question")
+        by_value = {"true": answers[0], "false": answers[1]}
     answer_true = _fraction(ctx, by_value["true"]) == 100
     choices = tuple(Choice(id=value, text=ctx.plain(value.capitalize(), by_value[value].sourceline),
                            correct=(value == "true") == answer_true,
@@ -210,7 +224,7 @@ def numerical(ctx: Ctx, element: etree._Element, base: dict[str, Any]) -> Questi
 
 def essay(ctx: Ctx, element: etree._Element, base: dict[str, Any]) -> Question:
     line = element.sourceline
-    lines = build.number(child_text(element, "responsefieldlines", "10") or "10") or Decimal(10)
+    lines = build.number(child_text(element, "responsefieldlines", "15") or "15") or Decimal(15)  # Moodle's default
     if child_text(element, "responseformat", "editor") not in ("editor", "editorfilepicker", "plain", "monospaced"):
         ctx.dropped(f"the response format `{child_text(element, 'responseformat')}`", line)
     if child_text(element, "attachments", "0") not in ("0", ""):
@@ -225,8 +239,10 @@ def matching(ctx: Ctx, element: etree._Element, base: dict[str, Any]) -> Questio
     pairs: list[MatchPair] = []
     distractors: list[Fragment] = []
     for sub in element.findall("subquestion"):
-        right = ctx.plain(child_text(sub, "answer/text"), sub.sourceline)
         left = ctx.fragment(sub)
+        if left is None and not child_text(sub, "answer/text"):
+            continue  # Moodle skips a pair with neither a question nor an answer
+        right = ctx.plain(child_text(sub, "answer/text"), sub.sourceline)
         if left is None:
             distractors.append(right)
         else:
@@ -235,7 +251,7 @@ def matching(ctx: Ctx, element: etree._Element, base: dict[str, Any]) -> Questio
         ctx.report("W702", "a matching question with fewer than two pairs is left out", element.sourceline,
                    "add the pairs in Moodle and export again")
         return None
-    shuffle = child_text(element, "shuffleanswers", "true").lower() in ("true", "1")
+    shuffle = trans_single(child_text(element, "shuffleanswers", "1"))
     return Matching(**base, pairs=tuple(pairs), distractors=tuple(distractors), shuffle=shuffle)
 
 
@@ -260,6 +276,13 @@ def question(ctx: Ctx, element: etree._Element, index: int) -> Question | None:
         ctx.question = ""
         ctx.report("W702", f"`{name}` is a Moodle `{qtype}` question, which qbank cannot hold; it is left out",
                    element.sourceline, "re-create it as " + FOREIGN_TYPES.get(qtype, "a type qbank holds"))
+        return None
+    nested = element.xpath(".//text[*]")
+    if nested:
+        ctx.question = ""
+        ctx.report("W702", f"`{child_text(element, 'name/text') or f'question {index}'}` has XML elements inside "
+                   "a <text> (HTML neither escaped nor in CDATA), which Moodle refuses (invalidxml); it is left out",
+                   nested[0].sourceline, "write the HTML in <![CDATA[...]]> or escape its < and &")
         return None
     base = common(ctx, element, qtype, index)
     if base is None:

@@ -63,7 +63,11 @@ def read_quiz(root: etree._Element, ctx: Ctx) -> list[Bank]:
     current: _Draft | None = None
     fallback = Path(ctx.file).name.split(".")[0] or "Imported questions"
     index = 0
-    for element in root.iter("question"):
+    elements = root.findall("question")  # Moodle reads quiz/question only
+    total = sum(1 for e in elements if e.get("type") != "category")
+    for element in elements:
+        if ctx.progress is not None:
+            ctx.progress(index, total)
         if element.get("type") == "category":
             levels = split_category(child_text(element, "category/text"))
             if current is not None and len(levels) > len(current.levels) and current.levels \
@@ -80,7 +84,7 @@ def read_quiz(root: etree._Element, ctx: Ctx) -> list[Bank]:
                 current.group = None
                 continue
             current = _Draft(levels=levels, line=element.sourceline or 1)
-            ctx.question = ""
+            ctx.question, ctx.text_format = "", "html"
             current.description = ctx.fragment(element.find("info"))
             drafts.append(current)
             continue
@@ -88,10 +92,12 @@ def read_quiz(root: etree._Element, ctx: Ctx) -> list[Bank]:
         if current is None:
             current = _Draft(levels=[], line=element.sourceline or 1)
             drafts.append(current)
-        question = questions.question(ctx, element, index)
+        question = ctx.keep(questions.question(ctx, element, index))
         ctx.question = ""
         if question is not None:
             if current.group is not None:
                 question = question.model_copy(update={"group": current.group})
             current.questions.append(question)
+    if ctx.progress is not None:
+        ctx.progress(total, total)
     return [_bank(ctx, d, fallback) for d in drafts if d.questions]
