@@ -169,8 +169,11 @@ def apply(found: Iterable[dg.Diagnostic], allowances: Mapping[str, Sequence[Allo
     for file, listed in allowances.items():
         if file in failed:
             continue  # a bank with errors did not run every check: nothing can be called unused
+        # The same code twice in one place (with two reasons) is one acknowledgement: used together.
+        used_scopes = {(a.code, a.target, a.question, a.group) for a in used}
         for allowance in listed:
-            if allowance in used or not _could_have_run(allowance, ran, every_target):
+            if (allowance.code, allowance.target, allowance.question, allowance.group) in used_scopes \
+                    or not _could_have_run(allowance, ran, every_target):
                 continue
             where = f"`{allowance.code}{'@' + allowance.target if allowance.target else ''}`"
             unused = dg.make("W110", f"{where} is acknowledged here but nothing raises it any more",

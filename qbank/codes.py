@@ -86,6 +86,19 @@ CODES: dict[str, Code] = {
     # foreign files (qbank import / convert)
     "E701": Code("error", "foreign file cannot be parsed"),
     "E702": Code("error", "foreign file refused as unsafe"),
+    # varied questions (variants)
+    "E801": Code("error", "variables block cannot be read"),
+    "E802": Code("error", "`variants=` and a ```vars block go together"),
+    "E803": Code("error", "undefined variable or function"),
+    "E804": Code("error", "expression fails in a variant"),
+    "E805": Code("error", "result is not a finite real number in a variant"),
+    "E806": Code("error", "division by zero in a variant"),
+    "E807": Code("error", "substitution cannot be formatted"),
+    "E808": Code("error", "two options or answers are equal in a variant"),
+    "E809": Code("error", "a wrong option equals the correct answer in a variant"),
+    "E810": Code("error", "varied question inside a pool with `pick=`"),
+    "E811": Code("error", "value or expression beyond qbank's limits"),
+    "E812": Code("error", "too many variants in one bank"),
     # warnings
     "W101": Code("warning", "question has no explanation"),
     "W102": Code("warning", "'all/none of the above' option"),
@@ -99,6 +112,10 @@ CODES: dict[str, Code] = {
     "W701": Code("warning", "imported content the model cannot hold; dropped"),
     "W702": Code("warning", "imported question of a type qbank cannot hold; left out"),
     "W703": Code("warning", "imported content kept in a lesser form"),
+    "W801": Code("warning", "variable is never used"),
+    "W802": Code("warning", "fewer distinct variants than asked for"),
+    "W803": Code("warning", "numerical answer Canvas would round to 0 in a variant"),
+    "W804": Code("warning", "tolerance smaller than the rounding of the answer shown"),
     # target checks (raised by exporters, reported like lint)
     "T001": Code("warning", "question type not supported by this target; left out"),
     "T002": Code("warning", "setting the target cannot hold; ignored"),

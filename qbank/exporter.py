@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING, ClassVar
 from qbank import diagnostics as dg
 from qbank.codes import Code
 from qbank.models import Bank, Question
+from qbank.variants.report import told_once
 
 if TYPE_CHECKING:  # rendering loads Markdown, nh3 and lxml: only when something is rendered
     from qbank.render import Renderer
@@ -135,13 +136,16 @@ class Exporter(ABC):
 
     def _checked(self, bank: Bank, kept: list[Question], left_out: list[dg.Diagnostic]) -> list[dg.Diagnostic]:
         found = list(left_out)
-        for question in kept:
-            # What a question's check finds is about that question (its `allow=` can acknowledge it).
-            found.extend(d if d.question is not None else replace(d, question=question.id)
-                         for d in [*self.check_question(bank, question), *self._unheld(bank, question)])
+        # What a question's check finds is about that question (its `allow=` can acknowledge it); a
+        # varied question's variants share their problems, told once, naming the question.
+        sets = {g.id for g in bank.groups if g.kind == "variants"}
+        found.extend(told_once(bank, ((q, [d if d.question is not None else replace(
+            d, question=q.group if q.group in sets else q.id) for d in [*self.check_question(bank, q),
+                                                                         *self._unheld(bank, q)]])
+                                      for q in kept)))
         # A bank-wide check may still speak of one question: at its heading, its id first (the
         # targets' convention, "`q`: ..."). That diagnostic is about the question too.
-        headed = {q.pos.line: q.id for q in bank.questions}
+        headed = {q.pos.line: (q.group if q.group in sets else q.id) for q in bank.questions}
         for d in self.check_bank(bank):
             qid = headed.get(d.line) if d.question is None else None
             found.append(replace(d, question=qid) if qid and d.message.startswith(f"`{qid}`") else d)

@@ -11,6 +11,7 @@ from qbank import diagnostics as dg
 from qbank import render
 from qbank.models import Bank, MultipleChoice, MultipleSelect, Question
 from qbank.readers.markdown import read_bank
+from qbank.variants.report import told_once
 
 ALL_NONE = re.compile(r"\b(all|none|both|neither) of (the|these) (above|options|answers|choices)\b", re.I)
 
@@ -32,9 +33,7 @@ def lint_question(bank: Bank, question: Question) -> Iterator[dg.Diagnostic]:
 
 
 def lint_bank(bank: Bank) -> list[dg.Diagnostic]:
-    found: list[dg.Diagnostic] = []
-    for question in bank.questions:
-        found.extend(lint_question(bank, question))
+    found = told_once(bank, ((q, list(lint_question(bank, q))) for q in bank.questions))
     for group in bank.groups:
         members = [q for q in bank.questions if q.group == group.id]
         if group.pick is not None and group.pick > len(members):

@@ -22,7 +22,12 @@ def bank_from(tmp_path: Path, text: str, name: str = "bank.md") -> Bank:
 def expected_category(bank: Bank, question: Question) -> list[str]:
     levels = bank.category.split("/") if bank.category else [bank.title]
     levels = [" ".join(level.split()) for level in levels]
-    group = next((g for g in bank.groups if g.id == question.group), None)
+    groups = {g.id: g for g in bank.groups}
+    group = groups.get(question.group) if question.group else None
+    if group is not None and group.kind == "variants":
+        # a varied question's variants: a sub-category of its own, named by section, title and id
+        parent = f"{groups[group.parent].title} - " if group.parent else ""
+        return ["$course$", "top", *levels, f"{parent}{group.title} ({group.id})"]
     return ["$course$", "top", *levels, *([group.title] if group else [])]
 
 

@@ -319,11 +319,19 @@ def test_showcase_specifics() -> None:
     data, warnings = export(bank)
     package = read_package(data)
     # The limits of the questions Canvas holds (ordering and mixed blanks are left out): 10 min, 8 × 5 min,
-    # and 2 × 5 min for the two questions drawn from the pool of three.
-    assert package.meta["time_limit"] == "60"
-    (pool,) = package.root.sections
+    # 2 × 5 min for the two questions drawn from the pool of three, and 5 × 5 min for the five varied
+    # questions (one variant of each is drawn).
+    assert package.meta["time_limit"] == "85"
+    pool, *varied = package.root.sections
     assert pool.title == "Tricky text" and pool.selection_number == 2 and len(pool.items) == 3
     assert pool.points_per_item is None  # equal points: Canvas takes them from the questions
+    # each varied question: a question group that picks 1 of its variants, each worth the question's points
+    assert [(s.title, s.selection_number, len(s.items)) for s in varied] == [
+        ("Ohm's law", 1, 20), ("Kinetic energy", 1, 20), ("Coulomb's law", 1, 12), ("Charles's law", 1, 8),
+        ("Compound interest", 1, 10)]
+    assert all(s.points_per_item is None for s in varied)
+    assert {item.points for item in varied[0].items} == {Decimal(2)}
+    assert sum(w.startswith("T002 `ohm`: Canvas numerical answers have no unit") for w in warnings) == 1
     codes = [w.split()[0] + " " + w.split()[1] for w in warnings]
     assert "T001 `training-step`:" in codes and "T001 `elbo-blanks`:" in codes
     assert sum(w.startswith("T004 `weights`: Canvas scores multiple-answer") for w in warnings) == 1

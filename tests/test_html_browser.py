@@ -166,7 +166,7 @@ def test_answering_right_and_wrong_updates_score_and_feedback(browser: Any, page
     assert check(browser, "divergence-name") == "Incorrect: 0 of 1 point."
     assert visible(browser, "#q-divergence-name-fb4")
     assert text_of(browser, "score-points") == "0.75"
-    assert "4 of 12" in text_of(browser, "score-detail")
+    assert "4 of 17" in text_of(browser, "score-detail")  # a varied question counts once
     assert check(browser, "mode-collapse-essay").startswith("Not scored automatically")
     screenshot(browser, "showcase-light-practice-checked")
 
@@ -215,7 +215,7 @@ def test_keyboard_alone(browser: Any, pages: dict[str, Path]) -> None:
 
 def test_show_all_answers_switch(browser: Any, pages: dict[str, Path]) -> None:
     open_page(browser, pages["showcase-hidden"])
-    explanations = "document.querySelectorAll('.explanation')"
+    explanations = "document.querySelectorAll('.question:not([hidden]) .explanation')"  # one variant each
     count_visible = (f"return Array.from({explanations}).filter(function (e) {{"
                      " return e.getClientRects().length > 0; }).length")
     total = browser.execute_script(f"return {explanations}.length")
@@ -322,3 +322,35 @@ def test_preview_page_reloads_itself_after_a_rebuild(browser: Any, tmp_path: Pat
         server.shutdown()
         server.server_close()
         thread.join(timeout=5)
+
+
+def test_new_variant_shows_the_next_and_each_scores_by_its_own_values(browser: Any, pages: dict[str, Path]) -> None:
+    open_page(browser, pages["showcase-hidden"])
+    answers = browser.execute_script("return JSON.parse(document.getElementById('qbank-answers').textContent)")
+    shown = ("return Array.from(document.querySelectorAll('#vs-ohm > .question')).filter(function (e) {"
+             " return e.getClientRects().length > 0; }).map(function (e) { return e.id; })")
+    assert browser.execute_script(shown) == ["q-ohm-01"]
+    assert text_of(browser, "vs-ohm").startswith("Variant 1 of 20")
+
+    def answer(qid: str, value: str) -> str:
+        field = browser.find_element("id", f"q-{qid}-input")
+        field.clear()
+        field.send_keys(value)
+        return check(browser, qid)
+
+    first, second = answers["ohm-01"]["answers"][0], answers["ohm-02"]["answers"][0]
+    right_first = str((float(first["low"]) + float(first["high"])) / 2)
+    assert answer("ohm-01", right_first) == "Correct: 2 of 2 points."
+    before = text_of(browser, "score-detail")
+    browser.find_element("css selector", "#vs-ohm button.new-variant").click()
+    assert browser.execute_script(shown) == ["q-ohm-02"]
+    assert text_of(browser, "vs-ohm").startswith("Variant 2 of 20")
+    # variant 2 has its own values: variant 1's answer is wrong there, its own is right
+    if not float(second["low"]) <= float(right_first) <= float(second["high"]):
+        assert answer("ohm-02", right_first) == "Incorrect: 0 of 2 points."
+    right_second = str((float(second["low"]) + float(second["high"])) / 2)
+    assert answer("ohm-02", right_second) == "Correct: 2 of 2 points."
+    assert text_of(browser, "score-detail") == before  # the same question of the quiz, scored once
+    for _ in range(19):
+        browser.find_element("css selector", "#vs-ohm button.new-variant").click()
+    assert browser.execute_script(shown) == ["q-ohm-01"]  # round the 20 variants, back to the first

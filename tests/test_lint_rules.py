@@ -15,6 +15,10 @@ FRONT = "---\ntitle: Rules\n---\n\n"
 GOOD_MC = "## Q {#q}\n\nPick.\n\n- (x) yes\n- ( ) no\n\n### Explanation\n\nBecause.\n"
 SVG_OK = b'<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"><rect width="5" height="5"/></svg>'
 
+VARIED = ("## V {{#v variants=3}}\n\n```vars\n{vars}\n```\n\nPick {{{{a}}}}.\n\n"
+          "- (x) {{{{a}}}}\n- ( ) {{{{= a + 1}}}}\n")
+NUMERIC_VARIED = "## N {{#n variants=3}}\n\n```vars\n{vars}\n```\n\nGive {{{{a}}}}.\n\n- = {answer}\n"
+
 # code -> (bank text, expected line, expected column or None)
 CASES: dict[str, tuple[str | bytes, int, int | None]] = {
     "E001": (FRONT.encode() + b"## Q\n\ncaf\xe9\n", 7, 4),
@@ -78,10 +82,28 @@ CASES: dict[str, tuple[str | bytes, int, int | None]] = {
     "W107": (FRONT + GOOD_MC.replace("Pick.", "What is $ \\operatorname{tr} I_3 $?"), 7, 9),
     "W108": (FRONT + GOOD_MC.replace("Pick.", "It costs $5 and $10 per seat; the answer is $x$."), 7, 10),
     "W109": (FRONT + "## Q\n\nPick.\n\n- (x) # comment\n- ( ) b\n\n### Explanation\n\nx\n", 9, 7),
+    # varied questions: the heading is line 5, the ```vars block lines 7-9 (its first variable on line 8)
+    "E801": (FRONT + VARIED.format(vars="a = 2 ^ randint(1, 9)"), 8, 5),
+    "E802": (FRONT + VARIED.format(vars="a = randint(1, 9)").replace(" variants=3", ""), 7, 1),
+    "E803": (FRONT + VARIED.format(vars="a = randint(1, 9)").replace("Pick {{a}}", "Pick {{b}}"), 11, 6),
+    "E804": (FRONT + VARIED.format(vars="a = 'x' + randint(1, 9)"), 8, 5),
+    "E805": (FRONT + VARIED.format(vars="a = sqrt(randint(1, 9) - 10)"), 8, 5),
+    "E806": (FRONT + VARIED.format(vars="a = 1 / (randint(1, 9) * 0)"), 8, 5),
+    "E807": (FRONT + VARIED.format(vars="a = randint(1, 9)").replace("Pick {{a}}", "Pick {{a:.2q}}"), 11, 6),
+    "E808": (FRONT + VARIED.format(vars="a = randint(1, 9)") + "- ( ) {{= a + 2 - 1}}\n", 15, 1),
+    "E809": (FRONT + VARIED.format(vars="a = randint(1, 9)").replace("{{= a + 1}}", "{{= a * 1}}"), 14, 1),
+    "E810": (FRONT + "# Pool {pick=1}\n\n" + GOOD_MC + "\n" + VARIED.format(vars="a = randint(1, 9)"), 18, 1),
+    "E811": (FRONT + VARIED.format(vars="a = randint(2, 9) ** 200"), 8, 5),
+    "W801": (FRONT + VARIED.format(vars="a = randint(1, 9)\nb = 2"), 9, 1),
+    "W802": (FRONT + VARIED.format(vars="a = randint(1, 2)"), 5, 1),
+    "W803": (FRONT + NUMERIC_VARIED.format(vars="a = randint(1, 9) * 1e-5", answer="{{a}}"), 13, 5),
+    "W804": (FRONT + NUMERIC_VARIED.format(vars="a = randint(1, 9) / 7", answer="{{a:.2f}} ± 0.001"), 13, 5),
 }
 # Codes raised by other stages, each tested where that stage is: exporters (T...), the CLI
-# (E9..), and conditions that need special files (unreadable, oversized) or several banks (E210).
-ELSEWHERE = {"E003", "E005", "E210", "E405", "E901", "E902", "E903", "T001", "T002", "T003", "T004", "T005", "T006",
+# (E9..), and conditions that need special files (unreadable, oversized) or several banks (E210),
+# or a very large bank (E812, tested below with a lowered limit).
+ELSEWHERE = {"E003", "E005", "E210", "E405", "E812", "E901", "E902", "E903", "T001", "T002", "T003", "T004", "T005",
+             "T006",
              # raised by the readers of foreign formats: tests/test_import_*.py
              "E701", "E702", "E904", "W701", "W702", "W703"}
 
@@ -204,3 +226,14 @@ def test_same_id_in_two_banks_of_one_category(tmp_path: Path) -> None:
     found = lint_across([b for b in banks if b is not None])
     assert [(d.code, Path(d.file).name, d.line, d.col) for d in found] == [("E210", "b.md", 6, 1)]
     assert "a.md:6" in found[0].message and found[0].hint
+
+
+def test_too_many_variants_in_one_bank(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from qbank.variants import limits
+
+    monkeypatch.setattr(limits, "MAX_BANK_VARIANTS", 5)
+    text = FRONT + VARIED.format(vars="a = randint(1, 99)") + "\n" + VARIED.format(vars="a = randint(1, 99)") \
+        .replace("{#v ", "{#w ")
+    _, found = lint_file(write_bank(tmp_path, text))
+    (diag,) = [d for d in found if d.code == "E812"]
+    assert (diag.line, diag.col) == (16, 1) and diag.hint  # the second question: 3 + 3 > 5

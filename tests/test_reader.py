@@ -29,8 +29,13 @@ def test_showcase_holds_every_type() -> None:
     types = {q.type for q in bank.questions}
     assert types == {"multiple-choice", "multiple-select", "true-false", "short-answer", "numerical", "essay",
                      "matching", "ordering", "fill-in-blanks", "description"}
-    assert [g.id for g in bank.groups] == ["core", "tricky"]
+    assert [g.id for g in bank.groups] == ["core", "tricky", "varied", "ohm", "kinetic", "coulomb", "charles",
+                                           "interest"]
     assert bank.groups[1].pick == 2
+    # each varied question is a pool of its variants, in the section it stands in (or in none)
+    variant_sets = [g for g in bank.groups if g.kind == "variants"]
+    assert [(g.pick, g.parent) for g in variant_sets] == [(1, "varied")] * 4 + [(1, None)]
+    assert [q.id for q in bank.questions if q.group == "ohm"] == [f"ohm-{k:02d}" for k in range(1, 21)]
 
 
 def test_generative_models_bank_matches_the_seed() -> None:

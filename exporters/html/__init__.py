@@ -51,21 +51,46 @@ def json_for_script(value: Any) -> Markup:
 
 
 def _sections(bank: Bank, views: list[QuestionView]) -> list[dict[str, Any]]:
-    """Consecutive questions of the same group form one section (ungrouped ones too)."""
+    """Consecutive questions of the same group form one section (ungrouped ones too).
+
+    The variants of a varied question are one entry of their section: a variant set, which
+    the page shows one variant at a time (``set``: its id, ``variants``: each one's view).
+    """
     groups = {g.id: g for g in bank.groups}
     sections: list[dict[str, Any]] = []
     for view in views:
-        group_id = view.q.group
+        group = groups.get(view.q.group) if view.q.group else None
+        variant_set = group if group is not None and group.kind == "variants" else None
+        if variant_set is not None:
+            group = groups.get(variant_set.parent) if variant_set.parent else None
+        group_id = group.id if group is not None else None
         if not sections or sections[-1]["id"] != group_id:
-            group = groups.get(group_id) if group_id else None
             points = group.points_per_question if group else None
             sections.append({"id": group_id, "title": group.title if group else None,
                              "pick": group.pick if group else None,
                              "points": format_points(points) if points is not None else None, "questions": []})
-        sections[-1]["questions"].append(view.context)
+        entries = sections[-1]["questions"]
+        if variant_set is None:
+            entries.append(view.context)
+            continue
+        if not entries or entries[-1].get("set") != variant_set.id:
+            entries.append({"set": variant_set.id, "dom": f"vs-{variant_set.id}", "variants": []})
+        entries[-1]["variants"].append(view.context)
     for section in sections:
         section["count"] = len(section["questions"])
     return sections
+
+
+def _first_variants(bank: Bank, questions: Sequence[Question]) -> list[bool]:
+    """For each question: whether it counts on the page (every variant after a set's first does not)."""
+    sets = {g.id for g in bank.groups if g.kind == "variants"}
+    counted: list[bool] = []
+    previous: str | None = None
+    for question in questions:
+        in_set = question.group if question.group in sets else None
+        counted.append(in_set is None or in_set != previous)
+        previous = in_set
+    return counted
 
 
 def build_page(bank: Bank, questions: Sequence[Question], renderer: render.Renderer, *, answers: str = "hidden",
@@ -74,27 +99,31 @@ def build_page(bank: Bank, questions: Sequence[Question], renderer: render.Rende
     text = Views(renderer)
     views: list[QuestionView] = []
     number = 0
-    for question in questions:
-        if question.type != "description":
+    counts = _first_variants(bank, questions)
+    for question, counted in zip(questions, counts, strict=True):
+        if question.type != "description" and counted:
             number += 1
         views.append(QuestionView(text, question, number if question.type != "description" else None,
                                   with_key=answers != "omitted"))
     scored = [v for v in views if v.data is not None]
     key = {v.q.id: v.data for v in scored} if answers != "omitted" else None
+    shown = [q for q, counted in zip(questions, counts, strict=True) if counted]  # a variant set once
     time_limit = bank.quiz_time_limit(questions)
     context = {
         "bank": bank,
         "lang": bank.language,
         "description": text.fragment_html(bank.description),
         "sections": _sections(bank, views),
-        "question_count": len(scored),
-        "total_points": format_points(bank.total_points(questions)),
+        "question_count": sum(v.data is not None for v, counted in zip(views, counts, strict=True) if counted),
+        "total_points": format_points(bank.total_points(shown)),
         "time_limit": format_duration(time_limit) if time_limit else None,
         "answers": answers,
         "with_key": answers != "omitted",
         "answer_json": json_for_script(key) if key is not None else None,
         "css": Markup(_asset("page.css")),
         "script": Markup(_asset("score.js") + "\n" + _asset("page.js")) if key is not None else None,
+        "variants_script": Markup(_asset("variants.js")) if len(shown) < len(questions) and key is not None
+        else None,
         "reload_script": Markup(_asset("reload.js").replace("__ENDPOINT__", json.dumps(reload_endpoint)))
         if reload_endpoint else None,
     }

@@ -30,7 +30,7 @@ from qbank.models import (
 )
 from qbank.numberformat import format_points
 
-from .categories import category_segment
+from .categories import category_segment, group_path
 from .grades import moodle_percentage, nearest_moodle
 from .text import plain_loses
 
@@ -99,16 +99,22 @@ def title_diagnostics(make: Make, bank: Bank, question: Question) -> Iterator[dg
 
 def group_diagnostics(make: Make, bank: Bank) -> Iterator[dg.Diagnostic]:
     for group in bank.groups:
-        if group.pick is not None:
-            members = [q for q in bank.questions if q.group == group.id and q.type != "description"]
-            marks = sorted({q.points for q in members})
-            mark = (f" and give each a mark of {format_points(marks[0])}" if len(marks) == 1
-                    else " and set each one's mark")
-            yield make("T002", f"group `{group.id}` picks {group.pick} question{'s' * (group.pick != 1)}; a "
-                       "Moodle question bank cannot draw at random, so its questions go to the sub-category "
-                       f"`{category_segment(group.title)}`", bank, group.pos.line, 1,
-                       hint=f"in the quiz, add {group.pick} random question{'s' * (group.pick != 1)} "
-                            f"from that category{mark}")
+        if group.pick is None:
+            continue
+        members = [q for q in bank.questions if q.group == group.id and q.type != "description"]
+        marks = sorted({q.points for q in members})
+        mark = (f" and give each a mark of {format_points(marks[0])}" if len(marks) == 1
+                else " and set each one's mark")
+        if group.kind == "variants":
+            yield make("T002", f"`{group.id}` has {len(members)} variants; a Moodle question bank cannot draw one "
+                       f"at random, so they go to the sub-category `{group_path(bank, group)}`", bank,
+                       group.pos.line, 1, hint=f"in the quiz, add a random question from that category{mark}")
+            continue
+        yield make("T002", f"group `{group.id}` picks {group.pick} question{'s' * (group.pick != 1)}; a "
+                   "Moodle question bank cannot draw at random, so its questions go to the sub-category "
+                   f"`{category_segment(group.title)}`", bank, group.pos.line, 1,
+                   hint=f"in the quiz, add {group.pick} random question{'s' * (group.pick != 1)} "
+                        f"from that category{mark}")
 
 
 def combined_feedback_diagnostics(make: Make, bank: Bank, question: Question, kinds: frozenset[str],

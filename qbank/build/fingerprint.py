@@ -13,8 +13,9 @@ from functools import cache
 from importlib.metadata import EntryPoint, PackageNotFoundError, version
 from pathlib import Path
 
-# Libraries whose version changes rendered output (Markdown, sanitising, math, highlighting, XML).
-RENDERING_LIBRARIES = ("markdown", "nh3", "latex2mathml", "pygments", "lxml", "jinja2", "pydantic")
+# Libraries whose version changes rendered output (Markdown, sanitising, math, highlighting, XML,
+# the evaluation of variants' values).
+RENDERING_LIBRARIES = ("markdown", "nh3", "latex2mathml", "pygments", "lxml", "jinja2", "pydantic", "simpleeval")
 _CODE_SUFFIXES = {".py", ".xml", ".html", ".xsl", ".j2", ".jinja", ".css", ".js", ".json", ".txt", ".md"}
 
 

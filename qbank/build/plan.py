@@ -10,6 +10,7 @@ from pathlib import Path
 from qbank import registry
 from qbank.build.fingerprint import code_fingerprint, sha256_bytes, target_fingerprint
 from qbank.exporter import Exporter
+from qbank.variants.limits import expanded_size
 
 
 class PlanError(Exception):
@@ -32,7 +33,7 @@ class BankJob:
     path: str  # as the user gave it (diagnostics name it this way)
     relative: str  # relative to the build's base folder, with forward slashes (for the manifest)
     key: str  # content hash of the bank file, its path and the code
-    size: int
+    size: int  # bytes, a varied question counted once per variant: what building it costs
 
 
 # Exporter classes loaded in this process. Looking a target up through the registry scans every
@@ -100,7 +101,7 @@ def plan_banks(files: list[str], base: Path) -> list[BankJob]:
         except OSError:
             data = b""  # the reader reports why it cannot read the file (E003)
         key = sha256_bytes(b"\0".join([code_fingerprint().encode(), file.encode(), data]))
-        jobs.append(BankJob(file, relative_posix(file, base), key, len(data)))
+        jobs.append(BankJob(file, relative_posix(file, base), key, expanded_size(data)))
     return jobs
 
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterator, Sequence
 from decimal import Decimal
+from typing import Literal
 
 from pydantic import model_validator
 
@@ -15,12 +16,17 @@ class Group(Frozen):
 
     ``points_per_question`` (the group's ``points=``) is what each of its questions is worth:
     the bank puts it into every member's ``points``, so every target reads one value.
+
+    ``kind="variants"``: the pool of one varied question's variants (``pick`` 1), which a
+    target may show as one question; ``parent`` is the section it stands in, if any.
     """
 
     id: str
     title: str
     pick: int | None = None
     points_per_question: Decimal | None = None
+    kind: Literal["group", "variants"] = "group"
+    parent: str | None = None
     pos: Pos
 
 

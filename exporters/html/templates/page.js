@@ -4,7 +4,16 @@
   var source = document.getElementById("qbank-answers");
   if (!source) { return; }
   var answers = JSON.parse(source.textContent);
-  var earned = {};  // question id -> points from its latest check
+  var earned = {};  // question id (or a varied question's set) -> points from its latest check
+
+  // The variants of a varied question are one question of the quiz: they share one score.
+  function scoreKey(q) {
+    var root = document.getElementById("q-" + q);
+    var set = root && root.parentNode.classList.contains("variant-set") ? root.parentNode : null;
+    return set ? "set:" + set.getAttribute("data-set") : q;
+  }
+  var scoredKeys = {};
+  Object.keys(answers).forEach(function (q) { if (answers[q].type !== "essay") { scoredKeys[scoreKey(q)] = true; } });
 
   function format(n) { return String(Math.round(n * 100) / 100); }
   function setMark(el, state, text) {
@@ -65,7 +74,7 @@
     var total = 0, count = 0;
     Object.keys(earned).forEach(function (q) { total += earned[q]; count += 1; });
     document.getElementById("score-points").textContent = format(total);
-    var scored = Object.keys(answers).filter(function (q) { return answers[q].type !== "essay"; }).length;
+    var scored = Object.keys(scoredKeys).length;
     document.getElementById("score-detail").textContent = "(" + count + " of " + scored + " scored questions checked)";
   }
   function check(q) {
@@ -87,7 +96,7 @@
     var word = state === "right" ? "Correct" : state === "partial" ? "Partly correct" : "Incorrect";
     status.className = "result " + state;
     status.textContent = word + ": " + format(points) + " of " + data.points + " point" + (data.points === "1" ? "" : "s") + ".";
-    earned[q] = points;
+    earned[scoreKey(q)] = points;
     updateScore();
   }
   function move(li, step) {

@@ -40,13 +40,12 @@ class Context:
     folder: Path
     renderer: render.Renderer
     diagnostics: list[dg.Diagnostic] = field(default_factory=list)
-    question: str | None = None  # the id of the question being read (diagnostics name it)
+    variant: str | None = None  # while one variant of a varied question is read: which, with its values
     allowances: list[Allowance] = field(default_factory=list)  # warnings acknowledged in the source
 
     def report(self, code: str, message: str, line: int, col: int = 1, *, hint: str | None = None,
                end_col: int | None = None) -> None:
-        self.diagnostics.append(dg.make(code, message, self.file, line, col, hint=hint, end_col=end_col,
-                                        question=self.question))
+        self.diagnostics.append(dg.make(code, message, self.file, line, col, hint=hint, end_col=end_col))
 
     def pos(self, line: int, col: int = 1) -> Pos:
         return Pos(file=self.file, line=line, col=col)

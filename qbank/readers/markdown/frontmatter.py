@@ -48,6 +48,8 @@ class FrontMatter(BaseModel):
     allow: str | list[str] | dict[str, str | None] | None = Field(
         None, description="Warnings about the bank itself (no single question) acknowledged, with reasons: "
                           "{'T002@gift': 'GIFT has no bank description'} or ['T002@gift: ...']")
+    seed: Annotated[str | int, WithJsonSchema({"type": ["string", "integer"]})] | None = Field(
+        None, description="Seed of the varied questions' values: change it to draw new variants")
 
 
 KEYS = tuple(FrontMatter.model_fields)

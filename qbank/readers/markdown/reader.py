@@ -14,6 +14,7 @@ import re
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -25,7 +26,7 @@ from qbank import diagnostics as dg
 from qbank.models import Allowance, Bank, Group, Question
 from qbank.xhtml import NOT_XML
 
-from . import fragments, frontmatter, questions
+from . import fragments, frontmatter, questions, varied
 from .attributes import Heading, parse_heading
 from .context import Context, Line
 from .decode import decode
@@ -187,9 +188,14 @@ def _read_bank(path: str | Path, renderer: render.Renderer) -> tuple[Bank | None
     built: list[Question] = []
     seen: dict[str, int] = {}
     by_id = {g.id: g for g in groups}
+    variant_sets: list[Group] = []
+    budget = varied.Budget()  # what this bank may spend on variants
     for line, lines, group in blocks:
-        question = _question(ctx, line, lines, by_id.get(group) if group else None, fm, seen)
-        if question is not None:
+        question = _question(ctx, line, lines, by_id.get(group) if group else None, fm, seen, by_id, budget)
+        if isinstance(question, varied.Varied):  # a varied question: its variants, in a pool of their own
+            built.extend(question.questions)
+            variant_sets.append(question.group)
+        elif question is not None:
             built.append(question)
     if not blocks and not any(d.code in ("E101", "E102", "E213") for d in ctx.diagnostics):
         sections = any(ln.text.startswith("### ") for ln, fenced in zip(body, mask, strict=True) if not fenced)
@@ -199,13 +205,14 @@ def _read_bank(path: str | Path, renderer: render.Renderer) -> tuple[Bank | None
     bank = Bank(path=file, title=fm.title, description=description_fragment, author=fm.author,
                 subjects=tuple(fm.subjects), tags=tuple(fm.tags), level=fm.level, difficulty=fm.difficulty,
                 language=fm.language, category=fm.category, time_limit=fm.quiz_time_limit, shuffle=fm.shuffle,
-                allowed_attempts=fm.allowed_attempts, groups=tuple(groups), questions=tuple(built),
+                allowed_attempts=fm.allowed_attempts, groups=(*groups, *variant_sets), questions=tuple(built),
                 pos=ctx.pos(1, 1), allowances=tuple(ctx.allowances))
     return bank, ctx.diagnostics
 
 
 def _question(ctx: Context, line: Line, lines: list[Line], group: Group | None, fm: frontmatter.FrontMatter,
-              seen: dict[str, int]) -> Question | None:
+              seen: dict[str, int], groups: dict[str, Group], budget: varied.Budget
+              ) -> Question | varied.Varied | None:
     heading = parse_heading(ctx, line, line.text[3:], QUESTION_KEYS, offset=3)
     title = _plain_title(ctx, heading.title, line.number)
     explicit = heading.explicit_id
@@ -225,19 +232,25 @@ def _question(ctx: Context, line: Line, lines: list[Line], group: Group | None, 
                    hint="give one of them an explicit id: `## Title {#another-id}`")
         return None
     seen[qid] = line.number
-    ctx.question = qid  # what the reader reports from here on is about this question
-    try:
-        attrs = _validated(ctx, line, heading, QuestionAttributes, "E204", QUESTION_HINTS)
-        _allowances(ctx, line, heading, attrs.allow, "E204", question=qid)
-        if group is not None and group.points_per_question is not None and attrs.points is not None \
-                and attrs.points != group.points_per_question:
-            ctx.report("E212", f"question `{qid}` sets points={heading.attributes['points']}, but its group "
-                       f"`{group.id}` makes each of its questions worth {group.points_per_question}", line.number,
-                       heading.columns.get("points", 1),
-                       hint="keep one: remove `points=` from the question, or from the group heading")
-        return questions.build(ctx, qid, title, line, lines, _settings(attrs, fm), group.id if group else None)
-    finally:
-        ctx.question = None
+    start = len(ctx.diagnostics)
+    attrs = _validated(ctx, line, heading, QuestionAttributes, "E204", QUESTION_HINTS)
+    _allowances(ctx, line, heading, attrs.allow, "E204", question=qid)
+    if group is not None and group.points_per_question is not None and attrs.points is not None \
+            and attrs.points != group.points_per_question:
+        ctx.report("E212", f"question `{qid}` sets points={heading.attributes['points']}, but its group "
+                   f"`{group.id}` makes each of its questions worth {group.points_per_question}", line.number,
+                   heading.columns.get("points", 1),
+                   hint="keep one: remove `points=` from the question, or from the group heading")
+    if attrs.variants is not None or varied.has_vars_block(lines):
+        built: Question | varied.Varied | None = varied.expand(
+            ctx, qid, title, line, lines, _settings(attrs, fm), attrs.variants, parent=group, groups=groups,
+            seed=varied.seed_of(fm), seen=seen, build=questions.build, budget=budget)
+    else:
+        built = questions.build(ctx, qid, title, line, lines, _settings(attrs, fm), group.id if group else None)
+    # What was found from the heading on is about this question (its `allow=` can acknowledge it).
+    ctx.diagnostics[start:] = [d if d.question is not None else replace(d, question=qid)
+                               for d in ctx.diagnostics[start:]]
+    return built
 
 
 def _plain_title(ctx: Context, title: str, line: int) -> str:

@@ -103,6 +103,7 @@ class QuestionAttributes(BaseModel):
     scoring: Scoring | None = None
     allow: str | None = None  # warnings acknowledged for this question: "T004@canvas: reason"
     idnumber: Annotated[str, Field(min_length=1)] | None = None  # an imported question's original id
+    variants: Annotated[int, Field(ge=1, le=100)] | None = None
 
 
 class GroupAttributes(BaseModel):
@@ -127,6 +128,7 @@ QUESTION_HINTS = {
     "scoring": "write scoring=penalty or scoring=no-penalty",
     "lines": "write the essay box height in lines, 1 to 100",
     "idnumber": 'write the original id in quotes, e.g. idnumber="T & F"',
+    "variants": "write how many variants to make, 1 to 100, e.g. variants=20",
 }
 GROUP_HINTS = {
     "pick": "write pick=2 to draw two questions of this group",

@@ -29,6 +29,7 @@ from qbank.models import (
     TextAnswer,
     TrueFalse,
 )
+from qbank.variants.formatting import value_key
 from qbank.xhtml import NOT_XML
 
 from . import fragments
@@ -67,14 +68,24 @@ def _item_fragments(ctx: Context, item: ans.Item) -> tuple[Fragment, Fragment | 
 
 
 def _duplicates(ctx: Context, texts: list[tuple[Fragment, ans.Item]], what: str) -> None:
-    seen: dict[str, int] = {}
+    seen: dict[str, ans.Item] = {}
     for fragment, item in texts:
         key = _norm(fragment)
-        if key in seen:
-            ctx.report("E305", f"duplicate {what} (same as line {seen[key]})", item.line.number, item.line.col,
+        if ctx.variant is not None:  # in a variant, `0.5` and `$0.50$` are the same option too
+            key = value_key(key) or key
+        if key not in seen:
+            seen[key] = item
+            continue
+        first = seen[key].line.number
+        if ctx.variant is None:
+            ctx.report("E305", f"duplicate {what} (same as line {first})", item.line.number, item.line.col,
                        hint=f"remove one of the two, or make the {what}s different")
+        elif what == "option" and (item.marked or seen[key].marked):
+            ctx.report("E809", f"a wrong option equals the correct one (line {first})", item.line.number,
+                       item.line.col, hint="compute the distractors so that they always differ from the answer")
         else:
-            seen[key] = item.line.number
+            ctx.report("E808", f"two {what}s are the same (this one and line {first})", item.line.number,
+                       item.line.col, hint=f"compute the {what}s so that they always differ")
 
 
 def build_typed(ctx: Context, qtype: str, items: list[ans.Item], raw_blanks: list[RawBlank],
@@ -270,8 +281,10 @@ def _typed_answers(ctx: Context, qtype: str, items: list[ans.Item], settings: Se
         key = answer.source if qtype == "numerical" else (answer.text if settings.case_sensitive
                                                             else answer.text.casefold())
         if key in seen:
-            ctx.report("E305", f"duplicate answer (same as line {seen[key]})", answer.pos.line, answer.pos.col,
-                       hint="remove one of the two")
+            plain = ctx.variant is None
+            ctx.report("E305" if plain else "E808", f"{'duplicate answer' if plain else 'two answers are the same'}"
+                       f" (same as line {seen[key]})", answer.pos.line, answer.pos.col,
+                       hint="remove one of the two" if plain else "make the answers always differ")
         seen.setdefault(key, answer.pos.line)
     if qtype == "numerical":
         return Numerical(**common, answers=tuple(numeric), unit=settings.unit, shuffle=False)
