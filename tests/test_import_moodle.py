@@ -194,3 +194,17 @@ def test_a_large_single_input_shows_progress_per_question(tmp_path: Path, monkey
     assert len(frames) >= 2 and {total for _, total in frames} == {exported.questions}
     assert frames == sorted(frames) and frames[-1][0] == frames[-1][1]  # forward, to the end
     assert stream.getvalue().endswith("\r")  # erased before the summary
+
+
+@pytest.mark.parametrize("target", ["gift", "moodle-xml"])
+def test_inline_code_in_an_option_imports(tmp_path: Path, target: str) -> None:
+    """A code span in an option (`#include <stdio.h>`) comes back as a code span, not a traceback."""
+    source = tmp_path / "code.md"
+    source.write_text("---\ntitle: Code\n---\n\n## Pick {#q}\n\nWhich line is a directive?\n\n"
+                      "- ( ) a comment\n- (x) `#include <stdio.h>`\n\n### Explanation\n\nIt is.\n", encoding="utf-8")
+    exported = tmp_path / {"gift": "code.gift.txt", "moodle-xml": "code.moodle.xml"}[target]
+    assert main(["export", str(source), "--to", target, "-o", str(exported)]) == 0
+    out = tmp_path / "out"
+    assert main(["import", str(exported), "-o", f"{out}/"]) == 0
+    text = next(out.glob("*.md")).read_text(encoding="utf-8")
+    assert "- (x) `#include <stdio.h>`" in text

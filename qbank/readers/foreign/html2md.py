@@ -131,7 +131,7 @@ class _Converter:
                 return self.raw_inline(element, inner)
             return f"{lead}{mark}{stripped}{mark}{trail}"
         if tag == "code":
-            code = element.text_content()
+            code = "".join(element.itertext())
             if len(element) or "\n" in code:
                 return self.raw_inline(element, escape(code, quote=False))
             ticks = "`"
@@ -268,7 +268,7 @@ class _Converter:
     def code(self, element: etree._Element) -> str:
         target = render.sanitize(etree.tostring(element, encoding="unicode", method="html", with_tail=False))
         pre = element if element.tag == "pre" else element[0]
-        code = pre.text_content().lstrip("\n") if pre.tag == "pre" else ""
+        code = "".join(pre.itertext()).lstrip("\n") if pre.tag == "pre" else ""
         if code.endswith("\n"):
             code = code[:-1]
         fence = "```"
