@@ -22,11 +22,14 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from functools import cache
+from typing import TYPE_CHECKING
 
 from qbank import config as cfg
 from qbank import diagnostics as dg
 from qbank.codes import CODES
-from qbank.models import Allowance
+
+if TYPE_CHECKING:
+    from qbank.models import Allowance
 
 __all__ = ["Policy", "apply", "parse_allow", "policy"]
 

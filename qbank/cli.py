@@ -8,22 +8,30 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Sequence
-from importlib.metadata import PackageNotFoundError, version
+from typing import Any
 
 from qbank.commands import COMMANDS
 
 
-def _version() -> str:
-    try:
-        return version("qbank")
-    except PackageNotFoundError:  # running from a source tree that was never installed
-        return "unknown (not installed)"
+class _Version(argparse.Action):
+    """``--version``, read from the installed metadata only when asked (it costs start-up time)."""
+
+    def __call__(self, parser: argparse.ArgumentParser, namespace: argparse.Namespace, values: Any,
+                 option_string: str | None = None) -> None:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            text = version("qbank")
+        except PackageNotFoundError:  # running from a source tree that was never installed
+            text = "unknown (not installed)"
+        print(f"qbank {text}")
+        parser.exit()
 
 
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="qbank", description="Quiz questions in Markdown + LaTeX, exported to every LMS format.")
-    parser.add_argument("--version", action="version", version=f"qbank {_version()}")
+    parser.add_argument("--version", action=_Version, nargs=0, help="show qbank's version and exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
     for command in COMMANDS:

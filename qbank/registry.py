@@ -8,11 +8,13 @@ A target may declare diagnostic codes of its own; they are registered when it is
 from __future__ import annotations
 
 from importlib.metadata import EntryPoint, entry_points
-from typing import Any, cast
+from typing import TYPE_CHECKING, Any, cast
 
 from qbank import diagnostics as dg
-from qbank.exporter import Exporter
-from qbank.readers import Reader
+
+if TYPE_CHECKING:  # listing what is installed needs neither: loading a plugin does
+    from qbank.exporter import Exporter
+    from qbank.readers import Reader
 
 TARGETS = "qbank.exporters"
 READERS = "qbank.readers"
@@ -23,7 +25,6 @@ __all__ = ["READERS", "TARGETS", "LoadError", "available_readers", "available_ta
 
 class LoadError(Exception):
     """An installed plugin whose code cannot be imported (a broken or partial install)."""
-
 
 
 def _available(group: str) -> dict[str, EntryPoint]:
@@ -51,13 +52,15 @@ def _load(group: str, name: str, base: type[Any], what: str) -> type[Any]:
     except Exception as exc:  # a third-party plugin may fail in any way; report it, never crash
         raise LoadError(f"{what} `{name}` ({entry.value}) cannot be loaded: {exc}") from exc
     if not (isinstance(cls, type) and issubclass(cls, base)):
-        raise LoadError(f"{what} `{name}` ({entry.value}) is not {'an' if base is Exporter else 'a'} "
+        raise LoadError(f"{what} `{name}` ({entry.value}) is not {'an' if what == 'target' else 'a'} "
                         f"{base.__name__} subclass")
     return cls
 
 
 def load_target(name: str) -> type[Exporter]:
     """The exporter class of target ``name``; KeyError if no such target is installed."""
+    from qbank.exporter import Exporter
+
     cls = cast(type[Exporter], _load(TARGETS, name, Exporter, "target"))
     try:
         dg.register_codes(cls.codes, owner=f"target `{name}`")
@@ -68,4 +71,6 @@ def load_target(name: str) -> type[Exporter]:
 
 def load_reader(name: str) -> type[Reader]:
     """The reader class of format ``name``; KeyError if no such reader is installed."""
+    from qbank.readers import Reader
+
     return cast(type[Reader], _load(READERS, name, Reader, "reader"))

@@ -6,10 +6,12 @@ import argparse
 import os
 import sys
 from collections.abc import Sequence
-from typing import TextIO
+from typing import TYPE_CHECKING, TextIO
 
-from qbank import acknowledge
 from qbank import diagnostics as dg
+
+if TYPE_CHECKING:
+    from qbank import acknowledge
 
 EXIT_CLEAN, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
@@ -28,6 +30,8 @@ def add_report_options(parser: argparse.ArgumentParser) -> None:
 
 def report_policy(args: argparse.Namespace) -> acknowledge.Policy | str:
     """The ``--select``/``--ignore`` of a command, or the usage error they make."""
+    from qbank import acknowledge
+
     return acknowledge.policy(args.select, args.ignore)
 
 
@@ -38,6 +42,8 @@ def finish(found: Sequence[dg.Diagnostic], args: argparse.Namespace, stream: Tex
     every command honours them; applying them again to what a command already judged (with the
     source's ``allow=``) changes nothing.
     """
+    from qbank import acknowledge
+
     policy = report_policy(args) if hasattr(args, "select") else None
     if isinstance(policy, acknowledge.Policy):
         found = acknowledge.apply(found, {}, policy)

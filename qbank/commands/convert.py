@@ -5,15 +5,14 @@ from __future__ import annotations
 import argparse
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qbank import diagnostics as dg
-from qbank import registry
 from qbank.atomic import write_atomic
 from qbank.commands.common import EXIT_PROBLEMS, add_report_options, finish, usage_error
-from qbank.commands.export import make_exporter
-from qbank.commands.importer import write_markdown
-from qbank.conversion import bank_names, read_inputs
-from qbank.exporter import Exporter
+
+if TYPE_CHECKING:  # command modules are all imported at start-up; what one run needs loads in it
+    from qbank.exporter import Exporter
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -25,7 +24,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     parser.add_argument("--to", required=True, metavar="TARGET",
                         help="`markdown` or an export target (see `qbank targets`)")
     parser.add_argument("--from", dest="source", metavar="FORMAT",
-                        help=f"input format (default: recognised): {', '.join(registry.available_readers())}")
+                        help="input format (default: recognised from the file): markdown, moodle-xml, gift, canvas, "
+                             "qti, or another installed reader (an unknown name lists them)")
     parser.add_argument("-o", "--output", metavar="PATH",
                         help="output file (one bank) or folder (several; default: the current folder)")
     parser.add_argument("-O", "--option", action="append", default=[], metavar="KEY=VALUE",
@@ -36,6 +36,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 
 
 def run(args: argparse.Namespace) -> int:
+    from qbank.commands.export import make_exporter
+    from qbank.commands.importer import write_markdown
+    from qbank.conversion import bank_names, read_inputs
+
     path = Path(args.input)
     if not path.is_file():
         return usage_error(f"no such file: {args.input}")

@@ -4,13 +4,14 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from qbank import acknowledge, registry
 from qbank import diagnostics as dg
 from qbank.atomic import write_atomic
 from qbank.commands.common import EXIT_PROBLEMS, add_report_options, finish, report_policy, usage_error
-from qbank.exporter import Exporter
-from qbank.lint import lint_file
+
+if TYPE_CHECKING:  # command modules are all imported at start-up; what one run needs loads in it
+    from qbank.exporter import Exporter
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -40,6 +41,8 @@ def parse_options(pairs: list[str]) -> dict[str, str] | str:
 
 
 def make_exporter(name: str, pairs: list[str]) -> Exporter | str:
+    from qbank import registry
+
     options = parse_options(pairs)
     if isinstance(options, str):
         return options
@@ -56,6 +59,9 @@ def make_exporter(name: str, pairs: list[str]) -> Exporter | str:
 
 
 def run(args: argparse.Namespace) -> int:
+    from qbank import acknowledge, registry
+    from qbank.lint import lint_file
+
     policy = report_policy(args)
     if isinstance(policy, str):
         return usage_error(policy)

@@ -7,14 +7,15 @@ import bisect
 import re
 import tempfile
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qbank import diagnostics as dg
-from qbank import registry
 from qbank.atomic import write_atomic
 from qbank.build.progress import Progress
 from qbank.commands.common import EXIT_PROBLEMS, add_report_options, finish, usage_error
-from qbank.conversion import bank_names, read_inputs
-from qbank.models import Bank
+
+if TYPE_CHECKING:  # command modules are all imported at start-up; what one run needs loads in it
+    from qbank.models import Bank
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -26,7 +27,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     parser.add_argument("-o", "--output", metavar="OUT.md|DIR/",
                         help="one bank: the Markdown file; several: a folder (default: the current folder)")
     parser.add_argument("--from", dest="source", metavar="FORMAT",
-                        help=f"input format (default: recognised): {', '.join(registry.available_readers())}")
+                        help="input format (default: recognised from the file): markdown, moodle-xml, gift, canvas, "
+                             "qti, or another installed reader (an unknown name lists them)")
     parser.add_argument("--force", action="store_true", help="overwrite files that differ")
     add_report_options(parser)
     parser.set_defaults(run=run)
@@ -34,6 +36,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 
 def plan(banks: list[Bank], output: str | None) -> tuple[Path, list[str]] | str:
     """The folder and each bank's file name, or why the output cannot hold them."""
+    from qbank.conversion import bank_names
+
     if output and output.endswith(".md") and not Path(output).is_dir():
         if len(banks) != 1:
             return f"{len(banks)} banks were read; give a folder (`-o DIR/`) to write them all"
@@ -137,6 +141,8 @@ def write_markdown(banks: list[Bank], output: str | None, force: bool, found: li
 
 
 def run(args: argparse.Namespace) -> int:
+    from qbank.conversion import read_inputs
+
     paths = [Path(p) for p in args.inputs]
     missing = [p for p in paths if not p.is_file()]
     if missing:

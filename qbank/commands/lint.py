@@ -5,14 +5,15 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-from concurrent.futures import ProcessPoolExecutor
 from itertools import repeat
+from typing import TYPE_CHECKING
 
-from qbank import acknowledge, registry
 from qbank import diagnostics as dg
 from qbank.commands.common import add_report_options, finish, report_policy, usage_error
-from qbank.lint import BankIdentity, bank_files, bank_identity, lint_file, lint_identities
-from qbank.models import Allowance
+
+if TYPE_CHECKING:  # every command module is imported at start-up: what only one run needs loads then
+    from qbank.lint import BankIdentity
+    from qbank.models import Allowance
 
 # About 1,000 questions of typical text: below that one process is faster than starting more.
 PARALLEL_BYTES = 512 * 1024
@@ -31,6 +32,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 
 
 def run(args: argparse.Namespace) -> int:
+    from concurrent.futures import ProcessPoolExecutor
+
+    from qbank import acknowledge, registry
+    from qbank.lint import bank_files, lint_identities
+
     policy = report_policy(args)
     if isinstance(policy, str):
         return usage_error(policy)
@@ -75,6 +81,9 @@ def lint_one(file: str, targets: tuple[str, ...]
 
     Only the small identity is kept, not the bank, so linting many banks stays within memory.
     """
+    from qbank import registry
+    from qbank.lint import bank_identity, lint_file
+
     bank, diagnostics = lint_file(file)
     if bank is None:
         return diagnostics, None, ()

@@ -16,14 +16,16 @@ import webbrowser
 from html import escape
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from qbank import acknowledge, config
 from qbank import diagnostics as dg
 from qbank.atomic import write_atomic
 from qbank.commands.common import EXIT_CLEAN, add_report_options, finish, report_policy, usage_error
-from qbank.commands.export import make_exporter
-from qbank.exporter import Exporter
-from qbank.lint import lint_file
+
+if TYPE_CHECKING:  # command modules are all imported at start-up; what one run needs loads in it
+    from qbank import acknowledge
+    from qbank.exporter import Exporter
+
 
 VERSION_PATH = "/__qbank_version"
 
@@ -49,6 +51,8 @@ class PreviewBuild:
 
     def __init__(self, bank: Path, folder: Path, exporter: Exporter,
                  policy: acknowledge.Policy | None = None) -> None:
+        from qbank import acknowledge
+
         self.bank = bank
         self.exporter = exporter
         self.policy = policy or acknowledge.Policy()
@@ -70,6 +74,9 @@ class PreviewBuild:
 
     def rebuild(self) -> list[dg.Diagnostic]:
         """Lint and export the bank; on errors the page lists them (so the browser shows why)."""
+        from qbank import acknowledge
+        from qbank.lint import lint_file
+
         watched = [self.bank]
         bank, found = lint_file(str(self.bank))
         data: bytes | None = None
@@ -127,6 +134,8 @@ def make_server(build: PreviewBuild, port: int = 0) -> ThreadingHTTPServer:
 
 
 def run(args: argparse.Namespace) -> int:
+    from qbank.commands.export import make_exporter
+
     policy = report_policy(args)
     if isinstance(policy, str):
         return usage_error(policy)
@@ -149,6 +158,8 @@ def run(args: argparse.Namespace) -> int:
 
 
 def watch(build: PreviewBuild, args: argparse.Namespace) -> int:
+    from qbank import config
+
     server = make_server(build, args.port)
     thread = threading.Thread(target=server.serve_forever, daemon=True)
     thread.start()

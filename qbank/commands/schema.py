@@ -4,10 +4,13 @@ from __future__ import annotations
 
 import argparse
 import json
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qbank.atomic import write_atomic
-from qbank.readers.markdown.frontmatter import FrontMatter
+
+if TYPE_CHECKING:  # command modules are all imported at start-up; what one run needs loads in it
+    pass
+
 
 SCHEMA_DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
@@ -21,6 +24,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 
 
 def frontmatter_schema() -> dict[str, Any]:
+    from qbank.readers.markdown.frontmatter import FrontMatter
+
     schema = FrontMatter.model_json_schema()
     for key in ("subjects", "tags"):
         # The reader also takes a comma-separated string here (FrontMatter._split).

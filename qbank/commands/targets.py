@@ -5,10 +5,10 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from qbank import registry
-from qbank.models import QUESTION_TYPES
+if TYPE_CHECKING:  # command modules are all imported at start-up; what one run needs loads in it
+    pass
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-arg]
@@ -21,6 +21,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 
 
 def run(args: argparse.Namespace) -> int:
+    from qbank import registry
+    from qbank.models import QUESTION_TYPES
+
     rows: list[dict[str, Any]] = []
     broken: list[str] = []
     for name in registry.available_targets():
