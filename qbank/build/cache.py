@@ -19,13 +19,15 @@ import json
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from qbank import diagnostics as dg
 from qbank.atomic import write_atomic
+from qbank.banks import BankIdentity
 from qbank.build.fingerprint import sha256_bytes, sha256_file
-from qbank.lint import BankIdentity
-from qbank.models import Allowance
+
+if TYPE_CHECKING:
+    from qbank.models import Allowance
 
 CACHE_FORMAT = 3  # 3: diagnostics name their question; records keep the bank's allowances
 
@@ -87,8 +89,16 @@ class BankRecord:
             identity=None if data.get("identity") is None else BankIdentity(
                 data["identity"]["path"], data["identity"]["category"],
                 tuple((str(qid), int(line)) for qid, line in data["identity"]["ids"])),
-            allowances=tuple(Allowance.model_validate(a) for a in data.get("allowances", ())),
+            allowances=_allowances(data.get("allowances", ())),
         )
+
+
+def _allowances(data: list[Any]) -> tuple[Allowance, ...]:
+    if not data:
+        return ()
+    from qbank.models import Allowance  # the model, only for a bank whose source acknowledges warnings
+
+    return tuple(Allowance.model_validate(a) for a in data)
 
 
 class BuildCache:

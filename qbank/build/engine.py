@@ -10,13 +10,13 @@ from pathlib import Path
 
 from qbank import acknowledge, registry
 from qbank import diagnostics as dg
+from qbank.banks import bank_files, lint_identities
 from qbank.build.cache import BuildCache
 from qbank.build.manifest import Artifact, manifest_bytes
 from qbank.build.outcome import BankOutcome, from_record
 from qbank.build.plan import PlanError, artifact_names, plan_banks, resolve_targets
 from qbank.build.progress import Progress
 from qbank.build.publish import Change, apply, changes
-from qbank.lint import bank_files, lint_identities
 
 
 @dataclass
@@ -68,7 +68,8 @@ def build(request: BuildRequest) -> BuildReport:
     output = request.output
     if output.exists() and not output.is_dir():
         raise PlanError(f"{output} is not a folder")
-    targets = resolve_targets(request.targets, request.options)
+    targets_file = (request.cache_dir or default_cache_dir(output)) / "targets.json" if request.use_cache else None
+    targets = resolve_targets(request.targets, request.options, targets_file)
     base = output.resolve().parent
     jobs = plan_banks(files, base)
     names = artifact_names(jobs, targets)

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from qbank import diagnostics as dg
+from qbank.banks import BankIdentity
 from qbank.build.cache import BankRecord, TargetOutcome
 from qbank.build.plan import BankJob, Target
-from qbank.lint import BankIdentity
-from qbank.models import Allowance
+
+if TYPE_CHECKING:
+    from qbank.models import Allowance
 
 
 @dataclass

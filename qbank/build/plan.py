@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
+import json
 import os
 import sys
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qbank import registry
+from qbank.atomic import write_atomic
 from qbank.build.fingerprint import code_fingerprint, sha256_bytes, target_fingerprint
-from qbank.exporter import Exporter
 from qbank.variants.limits import expanded_size
+
+if TYPE_CHECKING:
+    from qbank.exporter import Exporter
 
 
 class PlanError(Exception):
@@ -56,10 +61,24 @@ def family_of(cls: type[Exporter]) -> str:
     return module.__name__ if hasattr(module, "__path__") else (module.__name__.rpartition(".")[0] or module.__name__)
 
 
-def resolve_targets(names: list[str] | None, options: dict[str, dict[str, str]] | None = None) -> list[Target]:
+def _known_targets(path: Path | None) -> dict[str, dict[str, str]]:
+    if path is None:
+        return {}
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+        return {str(fp): {"suffix": str(v["suffix"]), "family": str(v["family"])} for fp, v in data.items()}
+    except (OSError, ValueError, KeyError, TypeError, AttributeError):
+        return {}
+
+
+def resolve_targets(names: list[str] | None, options: dict[str, dict[str, str]] | None = None,
+                    known: Path | None = None) -> list[Target]:
     """The requested targets (all installed ones when ``names`` is None), in name order.
 
-    ``options`` holds each target's ``-O`` settings by target name.
+    ``options`` holds each target's ``-O`` settings by target name. ``known`` (a file in the
+    build cache) remembers what a target whose code and options did not change is: its suffix
+    and family, its options already found valid. Such a target is not even imported, so a
+    build with nothing to do loads no exporter (nor the model they import).
     """
     options = options or {}
     installed = registry.available_targets()
@@ -71,21 +90,31 @@ def resolve_targets(names: list[str] | None, options: dict[str, dict[str, str]] 
     if not wanted:
         raise PlanError("no targets are installed (see `qbank targets`)")
     targets = []
+    remembered = _known_targets(known)
+    learned: dict[str, dict[str, str]] = {}
     for name in wanted:
+        settings = options.get(name, {})
+        fingerprint = target_fingerprint(installed[name], settings)
+        if fingerprint in remembered:
+            entry = remembered[fingerprint]
+            targets.append(Target(name, entry["suffix"], fingerprint, tuple(sorted(settings.items())),
+                                  entry["family"]))
+            continue
         try:
             cls = exporter_class(name)
         except registry.LoadError as exc:  # a third-party target may fail in any way: a usage error
             raise PlanError(str(exc)) from exc
-        settings = options.get(name, {})
         try:
             cls(settings)  # the exporter validates its own options
         except ValueError as exc:
             raise PlanError(f"{name}: {exc}") from exc
-        targets.append(Target(name, cls.suffix, target_fingerprint(installed[name], settings),
-                              tuple(sorted(settings.items())), family_of(cls)))
+        targets.append(Target(name, cls.suffix, fingerprint, tuple(sorted(settings.items())), family_of(cls)))
+        learned[fingerprint] = {"suffix": cls.suffix, "family": family_of(cls)}
     foreign = sorted(set(options) - set(wanted))
     if foreign:
         raise PlanError(f"options given for target{'s' * (len(foreign) > 1)} not built: {', '.join(foreign)}")
+    if known is not None and learned:
+        write_atomic(known, json.dumps({**remembered, **learned}, sort_keys=True).encode(), durable=False)
     return targets
 
 

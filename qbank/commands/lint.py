@@ -12,7 +12,7 @@ from qbank import diagnostics as dg
 from qbank.commands.common import add_report_options, finish, report_policy, usage_error
 
 if TYPE_CHECKING:  # every command module is imported at start-up: what only one run needs loads then
-    from qbank.lint import BankIdentity
+    from qbank.banks import BankIdentity
     from qbank.models import Allowance
 
 # About 1,000 questions of typical text: below that one process is faster than starting more.
@@ -35,7 +35,7 @@ def run(args: argparse.Namespace) -> int:
     from concurrent.futures import ProcessPoolExecutor
 
     from qbank import acknowledge, registry
-    from qbank.lint import bank_files, lint_identities
+    from qbank.banks import bank_files, lint_identities
 
     policy = report_policy(args)
     if isinstance(policy, str):

@@ -14,7 +14,6 @@ import threading
 import time
 import webbrowser
 from html import escape
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -23,6 +22,8 @@ from qbank.atomic import write_atomic
 from qbank.commands.common import EXIT_CLEAN, add_report_options, finish, report_policy, usage_error
 
 if TYPE_CHECKING:  # command modules are all imported at start-up; what one run needs loads in it
+    from http.server import ThreadingHTTPServer
+
     from qbank import acknowledge
     from qbank.exporter import Exporter
 
@@ -110,6 +111,7 @@ def error_page(name: str, found: list[dg.Diagnostic], endpoint: str | None) -> b
 
 def make_server(build: PreviewBuild, port: int = 0) -> ThreadingHTTPServer:
     """A server on 127.0.0.1 that serves only the page and its version number."""
+    from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 
     class Handler(BaseHTTPRequestHandler):
         def do_GET(self) -> None:  # noqa: N802 (the name http.server calls)
