@@ -411,3 +411,16 @@ def test_a_family_of_targets_stays_in_one_process_part() -> None:
                 assert not {families[t.name] for t in group} & {families[t.name] for t in other}
     if {"qti21", "qti30"} <= set(TARGETS):
         assert any({"qti21", "qti30"} <= {t.name for t in group} for group in groups)
+
+
+def test_the_memo_is_discarded_when_rendering_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A memo written by another Markdown or latex2mathml (or rendering code) is not reused."""
+    from qbank.build import memo as memo_module
+
+    path = tmp_path / "memo.json"
+    saved = memo_module.FragmentMemo()
+    saved.put("html", "*x*", "<p><em>x</em></p>")
+    saved.save(path)
+    assert memo_module.FragmentMemo.load(path).get("html", "*x*") == "<p><em>x</em></p>"
+    monkeypatch.setattr(memo_module, "render_fingerprint", lambda: "another renderer")
+    assert memo_module.FragmentMemo.load(path).get("html", "*x*") is None

@@ -59,6 +59,28 @@ def code_fingerprint() -> str:
     return digest.hexdigest()
 
 
+@cache
+def render_fingerprint() -> str:
+    """What rendering results depend on: the rendering code and the libraries it calls.
+
+    The memo of Markdown → HTML and LaTeX → MathML is valid for this alone, so editing other
+    code keeps it, while upgrading Markdown, nh3 or latex2mathml (or changing how qbank renders)
+    discards it.
+    """
+    import qbank
+
+    digest = hashlib.sha256()
+    folder = Path(qbank.__file__).resolve().parent
+    for name in ("render.py", "mathtex.py", "placeholders.py"):
+        digest.update(name.encode() + b"\0" + (folder / name).read_bytes() + b"\0")
+    for library in ("markdown", "nh3", "latex2mathml", "pygments", "lxml"):
+        try:
+            digest.update(f"{library}={version(library)}\0".encode())
+        except PackageNotFoundError:
+            digest.update(f"{library}=none\0".encode())
+    return digest.hexdigest()
+
+
 def target_fingerprint(entry_point: EntryPoint, options: dict[str, str]) -> str:
     """What a target's output depends on beyond the bank: its code, and its options."""
     dist = entry_point.dist

@@ -13,6 +13,7 @@ import json
 from pathlib import Path
 
 from qbank.atomic import write_atomic
+from qbank.build.fingerprint import render_fingerprint
 
 MEMO_FORMAT = 3  # 3: a line-starting `#word` renders as text (qbank.render.literal_hashes)
 
@@ -28,8 +29,8 @@ class FragmentMemo:
     def load(cls, path: Path) -> FragmentMemo:
         try:
             data = json.loads(path.read_text(encoding="utf-8"))
-            if data.get("format") != MEMO_FORMAT:
-                return cls()
+            if data.get("format") != MEMO_FORMAT or data.get("renderer") != render_fingerprint():
+                return cls()  # another way of rendering: nothing known still holds
             return cls({str(table): {str(k): str(v) for k, v in entries.items()}
                         for table, entries in data["tables"].items()})
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
@@ -51,5 +52,5 @@ class FragmentMemo:
             self.used.setdefault(table, {}).update(entries)
 
     def save(self, path: Path) -> None:
-        data = {"format": MEMO_FORMAT, "tables": self.used}
+        data = {"format": MEMO_FORMAT, "renderer": render_fingerprint(), "tables": self.used}
         write_atomic(path, json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8"), durable=False)
