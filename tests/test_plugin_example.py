@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -19,8 +20,11 @@ EXAMPLE = ROOT / "docs" / "targets" / "example"
 def plugin_env(tmp_path_factory: pytest.TempPathFactory) -> dict[str, str]:
     """The example installed by pip into a folder of its own, found through PYTHONPATH."""
     target = tmp_path_factory.mktemp("plugin")
+    # Built from a copy, so the build leaves nothing (build/, *.egg-info) in the repository.
+    source = tmp_path_factory.mktemp("source") / "example"
+    shutil.copytree(EXAMPLE, source)
     subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", "--no-deps", "--no-build-isolation",
-                    "--target", str(target), str(EXAMPLE)], check=True, capture_output=True, timeout=300,
+                    "--target", str(target), str(source)], check=True, capture_output=True, timeout=300,
                    cwd=tmp_path_factory.mktemp("build"))
     return {**os.environ, "PYTHONPATH": os.pathsep.join([str(target), os.environ.get("PYTHONPATH", "")])}
 
