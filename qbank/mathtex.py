@@ -149,6 +149,18 @@ _SCRIPTED = frozenset({"msub", "msup", "msubsup", "munder", "mover", "munderover
 THIN_SPACE = "0.1667em"
 
 
+# latex2mathml writes a one-letter \mathrm{J} (a unit, the d of dx) as the letter's character
+# reference with no mathvariant, so browsers show it in italics; several letters get
+# mathvariant="normal". The reference is how it can be told from an italic variable.
+_UPRIGHT_REFERENCE = re.compile(r"&#x0*(4[1-9A-F]|5[0-9A]|6[1-9A-F]|7[0-9A]);")
+
+
+def _upright_letters(element: Element) -> None:
+    for mi in element.iter("mi"):
+        if "mathvariant" not in mi.attrib and _UPRIGHT_REFERENCE.fullmatch(mi.text or ""):
+            mi.set("mathvariant", "normal")
+
+
 def _is_function(element: Element) -> bool:
     if element.tag in _SCRIPTED and len(element):
         return _is_function(element[0])
@@ -176,6 +188,7 @@ def _mathml_text(latex: str, display: bool) -> str:
     """
     element = convert_to_element(latex, display="block" if display else "inline")
     _space_operators(element)
+    _upright_letters(element)
     return _ESCAPED_ENTITY.sub(r"&\1", tostring(element, encoding="unicode"))
 
 

@@ -117,3 +117,14 @@ console.log(JSON.stringify(input.cases.map(([q, r]) => {
         [0, False, "ambiguous-comma"],  # 1,000 could be a thousand or one: ask for a point
         [0, False, "ambiguous-comma"],
     ]
+
+
+@pytest.mark.parametrize(("latex", "upright"), [
+    (r"3\,\mathrm{J}", ["J"]),  # a unit stays upright
+    (r"\mathrm{d}x", ["d"]),
+    (r"\mathrm{kg}", ["k", "g"]),
+    (r"J + x", []),  # variables stay italic
+])
+def test_upright_letters_stay_upright(latex: str, upright: list[str]) -> None:
+    root = etree.fromstring(to_mathml(latex, False))
+    assert ["".join(mi.itertext()) for mi in root.iter(f"{MATHML}mi") if mi.get("mathvariant") == "normal"] == upright
