@@ -12,13 +12,11 @@ copied into qbank: the inputs are written here or taken from the installed packa
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 from decimal import Decimal
 from pathlib import Path
 
-import pytest
+from producer_support import HERE, read, run, tool
 
 from qbank.models import (
     Essay,
@@ -29,37 +27,6 @@ from qbank.models import (
     ShortAnswer,
     TrueFalse,
 )
-from qbank.readers import ReadResult
-from qbank.registry import load_reader
-
-ROOT = Path(__file__).resolve().parent.parent
-HERE = Path(__file__).resolve().parent / "producers"
-PRODUCERS = Path(os.environ.get("QBANK_PRODUCERS", ROOT / ".cache" / "producers"))
-
-
-def tool(package: str, program: str) -> Path:
-    path = PRODUCERS / package / "bin" / program
-    if not path.exists():
-        reason = f"{package} is not installed in {PRODUCERS} (.ci/run installs it)"
-        if os.environ.get("QBANK_REQUIRE_PRODUCERS"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return path
-
-
-def run(command: list[str | Path], cwd: Path) -> str:
-    done = subprocess.run([str(c) for c in command], cwd=cwd, capture_output=True, text=True, timeout=120,
-                          env={**os.environ, "PYTHONDONTWRITEBYTECODE": "1"})
-    assert done.returncode == 0, done.stderr[-2000:]
-    return done.stdout
-
-
-def read(path: Path, reader: str) -> ReadResult:
-    media = path.parent / "media"
-    media.mkdir(exist_ok=True)
-    result = load_reader(reader)(media=media).read(path)
-    assert not result.failed, [str(d) for d in result.diagnostics]
-    return result
 
 
 def source(question) -> list[str]:  # type: ignore[no-untyped-def]

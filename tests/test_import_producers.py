@@ -12,50 +12,16 @@ imported or copied). Without them these tests are skipped, with the reason; CI s
 
 from __future__ import annotations
 
-import os
 import shutil
-import subprocess
 from decimal import Decimal
 from pathlib import Path
 
 import pytest
 from import_support import export
+from producer_support import HERE, ROOT, read, run, tool
 
 from qbank.models import Bank, FillInBlanks, Matching, MultipleChoice, MultipleSelect, Numerical, Question
-from qbank.readers import ReadResult
 from qbank.readers.markdown import read_bank
-from qbank.registry import load_reader
-
-ROOT = Path(__file__).resolve().parent.parent
-HERE = Path(__file__).resolve().parent / "producers"
-PRODUCERS = Path(os.environ.get("QBANK_PRODUCERS", ROOT / ".cache" / "producers"))
-
-
-def tool(package: str, program: str) -> Path:
-    path = PRODUCERS / package / "bin" / program
-    if not path.exists():
-        reason = f"{package} is not installed in {PRODUCERS} (.ci/run installs it)"
-        if os.environ.get("QBANK_REQUIRE_PRODUCERS"):
-            pytest.fail(reason)
-        pytest.skip(reason)
-    return path
-
-
-def run(command: list[str | Path], cwd: Path) -> None:
-    done = subprocess.run([str(c) for c in command], cwd=cwd, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr[-2000:]
-
-
-def read(path: Path, reader: str | None = None) -> ReadResult:
-    from qbank.conversion import choose_reader
-
-    media = path.parent / "media"
-    media.mkdir(exist_ok=True)
-    chosen = load_reader(reader)(media=media) if reader else choose_reader(path, None, media)
-    assert not isinstance(chosen, str), chosen
-    result = chosen.read(path)
-    assert not result.failed, [str(d) for d in result.diagnostics]
-    return result
 
 
 def summary(question: Question) -> tuple[str, str, Decimal]:
