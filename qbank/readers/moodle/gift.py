@@ -90,6 +90,17 @@ class _Question:
         text, _, feedback = part.partition("#")
         return weight, text.strip(PHP_SPACE), self.fragment(feedback, self.fmt)
 
+    def typed_answer(self, part: str) -> tuple[float, str, Fragment | None] | None:
+        """A short-answer or numerical answer: its weight (100 unless given), its text as typed
+        (without a format marker) and its feedback; None, the question refused, when the weight
+        is not a number."""
+        read = self.answer(part, 100.0)
+        if read is None:
+            self.refused(f"the weight of `{part.strip()[:40]}` is not a number", "write it as `%50%`")
+            return None
+        weight, text, feedback = read
+        return 100.0 if weight is None else weight, _restore(_FORMAT.sub("", text, 1)).strip(), feedback
+
     def build(self, index: int) -> Question | None:
         text = _protect(self.text)
         title = ""
@@ -184,17 +195,14 @@ class _Question:
         pos = self.ctx.pos(self.line)
         texts, other = [], None
         for part in _split(block, "="):
-            read = self.answer(part, 100.0)
+            read = self.typed_answer(part)
             if read is None:
-                self.refused(f"the weight of `{part.strip()[:40]}` is not a number", "write it as `%50%`")
                 return None
-            weight, text, feedback = read
-            literal = _restore(_FORMAT.sub("", text, 1)).strip()
+            weight, literal, feedback = read
             if literal == "*":
-                other = OtherAnswer(weight=weight or 0.0, feedback=feedback, pos=pos)
+                other = OtherAnswer(weight=weight, feedback=feedback, pos=pos)
             elif literal:
-                texts.append(TextAnswer(text=literal.replace("\\*", "*"), weight=100.0 if weight is None else weight,
-                                        feedback=feedback, pos=pos))
+                texts.append(TextAnswer(text=literal.replace("\\*", "*"), weight=weight, feedback=feedback, pos=pos))
         if not texts or max(a.weight for a in texts) != 100:
             self.refused("a short-answer question with no answer worth 100%", "fix the grades")
             return None
@@ -239,12 +247,10 @@ class _Question:
                              "put it in the incorrect feedback")
         answers = []
         for part in _split(block, "="):
-            read = self.answer(part, 100.0)
+            read = self.typed_answer(part)
             if read is None:
-                self.refused(f"the weight of `{part.strip()[:40]}` is not a number", "write it as `%50%`")
                 return None
             weight, text, feedback = read
-            text = _restore(_FORMAT.sub("", text, 1)).strip()
             value = tolerance = None
             if text.find("..") > 0:
                 low_text, high_text = (x.strip(PHP_SPACE) for x in text.split("..", 1))
@@ -262,7 +268,7 @@ class _Question:
                                  self.line, "write the number, e.g. `=3.14:0.01`")
                 continue
             answers.append(NumericAnswer(kind=kind, value=value, tolerance=abs(tolerance), source=source,
-                                         weight=100.0 if weight is None else weight, feedback=feedback, pos=pos))
+                                         weight=weight, feedback=feedback, pos=pos))
         if not answers or max(a.weight for a in answers) != 100:
             self.refused("a numerical question with no answer worth 100%", "fix the grades")
             return None
