@@ -9,12 +9,11 @@ scoring and feedback; :mod:`.idents` reads back the ids qbank's own canvas targe
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
 from qbank.readers import Reader, ReadResult
 
-from ..foreign.archive import is_zip
+from ..foreign.archive import is_zip, peek
 from ..foreign.report import Report
 from .package import read_canvas
 
@@ -35,24 +34,17 @@ class CanvasReader(Reader):
         if is_zip(head):
             if name.endswith(".imscc"):
                 return True
-            try:
-                with zipfile.ZipFile(path) as archive:
-                    names = archive.namelist()
-                    if len(names) > 100_000:
-                        return False
-                    text = b""
-                    if "imsmanifest.xml" in names:
-                        with archive.open("imsmanifest.xml") as manifest:
-                            text = manifest.read(1 << 20)
-                    if any(marker in text for marker in _QTI2_MARKERS):
-                        return False  # a QTI 2.x/3.0 package (which may carry a stray assessment_meta.xml)
-                    if b"imsqti_xmlv1p2" in text or b"imsqti_assessment_xmlv1p2" in text:
-                        return True
-                    return any(n.startswith("non_cc_assessments/") or n.endswith("assessment_meta.xml")
-                               for n in names)
-            except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+            peeked = peek(path, "imsmanifest.xml")
+            if peeked is None:
                 return False
-            return False
+            names, text = peeked
+            if len(names) > 100_000:
+                return False
+            if any(marker in text for marker in _QTI2_MARKERS):
+                return False  # a QTI 2.x/3.0 package (which may carry a stray assessment_meta.xml)
+            if b"imsqti_xmlv1p2" in text or b"imsqti_assessment_xmlv1p2" in text:
+                return True
+            return any(n.startswith("non_cc_assessments/") or n.endswith("assessment_meta.xml") for n in names)
         return name.endswith((".xml", ".qti")) and b"questestinterop" in head
 
     def read(self, path: Path) -> ReadResult:

@@ -26,7 +26,7 @@ from qbank import render
 from qbank.models import Bank
 
 from ..foreign import safexml
-from ..foreign.archive import Package, is_zip, open_package, single_file
+from ..foreign.archive import Package, open_input
 from ..foreign.build import Ids, Media
 from ..foreign.packagefiles import ImageFiles
 from ..foreign.packagetext import PackageText
@@ -98,17 +98,11 @@ def _metas(package: Package, text: PackageText, report: Report) -> dict[str, tup
 
 
 def read_canvas(path: Path, report: Report, media: Media, renderer: render.Renderer) -> list[Bank]:
-    try:
-        head = path.open("rb").read(4)
-    except OSError:
-        head = b""
-    package = open_package(path, report) if is_zip(head) else single_file(path, report)
+    package = open_input(path, report)
     if package is None:
         return []
-    try:
+    with package:
         return _read(package, path, report, media, renderer)
-    finally:
-        package.close()
 
 
 def _read(package: Package, path: Path, report: Report, media: Media, renderer: render.Renderer) -> list[Bank]:

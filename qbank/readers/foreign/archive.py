@@ -18,7 +18,7 @@ from qbank.models import Pos
 
 from .report import Report
 
-__all__ = ["LIMITS", "Limits", "Package", "is_zip", "open_package"]
+__all__ = ["LIMITS", "Limits", "Package", "is_zip", "open_input", "open_package", "peek", "single_file"]
 
 
 @dataclass(frozen=True)
@@ -37,6 +37,21 @@ _HINT = "the package may be damaged or hostile; export it again from its LMS"
 
 def is_zip(head: bytes) -> bool:
     return head[:4] in (b"PK\x03\x04", b"PK\x05\x06")
+
+
+def peek(path: Path, member: str, limit: int = 1 << 20) -> tuple[list[str], bytes] | None:
+    """The names in the zip at ``path`` and the first ``limit`` bytes of ``member`` (``b""`` when it
+    has none), or None when it is not a readable zip: enough for a reader to recognise a package.
+    Nothing here is checked against the limits; :func:`open_package` checks all of them."""
+    try:
+        with zipfile.ZipFile(path) as archive:
+            names = archive.namelist()
+            if member not in names:
+                return names, b""
+            with archive.open(member) as handle:
+                return names, handle.read(limit)
+    except (zipfile.BadZipFile, OSError, KeyError, ValueError):
+        return None
 
 
 @dataclass
@@ -86,6 +101,12 @@ class Package:
     def close(self) -> None:
         if self._archive is not None:
             self._archive.close()
+
+    def __enter__(self) -> Package:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()
 
 
 def _member_problem(info: zipfile.ZipInfo) -> str | None:
@@ -167,3 +188,14 @@ def single_file(path: Path, report: Report, limits: Limits = LIMITS) -> Package 
                    where, hint="split it into smaller files")
         return None
     return Package(str(path.parent), None, path.parent, (path.name,), limits)
+
+
+def open_input(path: Path, report: Report, limits: Limits = LIMITS) -> Package | None:
+    """The package at ``path``: the checked zip when it is one, else the one file it is; None with
+    the reason in ``report``."""
+    try:
+        with path.open("rb") as handle:
+            head = handle.read(4)
+    except OSError:
+        head = b""  # single_file reports why it cannot be read
+    return open_package(path, report, limits) if is_zip(head) else single_file(path, report, limits)

@@ -9,12 +9,11 @@ HTML → Markdown conversion.
 
 from __future__ import annotations
 
-import zipfile
 from pathlib import Path
 
 from qbank.readers import Reader, ReadResult
 
-from ..foreign.archive import is_zip
+from ..foreign.archive import is_zip, peek
 from ..foreign.report import Report
 from .package import read_qti
 
@@ -32,15 +31,8 @@ class QtiReader(Reader):
     @classmethod
     def recognises(cls, path: Path, head: bytes) -> bool:
         if is_zip(head):
-            try:
-                with zipfile.ZipFile(path) as archive:
-                    if "imsmanifest.xml" not in archive.namelist():
-                        return False
-                    with archive.open("imsmanifest.xml") as manifest:
-                        text = manifest.read(1 << 20)
-            except (zipfile.BadZipFile, OSError, KeyError, ValueError):
-                return False
-            return any(marker in text for marker in _MARKERS)
+            peeked = peek(path, "imsmanifest.xml")
+            return peeked is not None and any(marker in peeked[1] for marker in _MARKERS)
         return path.name.lower().endswith(".xml") and (b"assessmentItem" in head or b"qti-assessment-item" in head
                                                       or b"assessmentTest" in head or b"qti-assessment-test" in head)
 

@@ -22,7 +22,7 @@ from qbank.models import Bank, Fragment, Group, Question
 from qbank.readers.markdown.reader import slug
 
 from ..foreign import safexml
-from ..foreign.archive import Package, is_zip, open_package, single_file
+from ..foreign.archive import Package, open_input
 from ..foreign.build import Ids, Media
 from ..foreign.packagefiles import ImageFiles
 from ..foreign.packagetext import PackageText
@@ -182,18 +182,11 @@ def _tag(root: etree._Element | None) -> str:
 
 
 def read_qti(path: Path, report: Report, media: Media, renderer: render.Renderer) -> list[Bank]:
-    try:
-        with path.open("rb") as handle:
-            head = handle.read(4)
-    except OSError:
-        head = b""
-    package = open_package(path, report) if is_zip(head) else single_file(path, report)
+    package = open_input(path, report)
     if package is None:
         return []
-    try:
+    with package:
         return _read(_Reader(package, report, media, renderer), path)
-    finally:
-        package.close()
 
 
 def _read(reader: _Reader, path: Path) -> list[Bank]:
