@@ -16,6 +16,13 @@ if TYPE_CHECKING:
 EXIT_CLEAN, EXIT_PROBLEMS, EXIT_USAGE = 0, 1, 2
 
 
+def add_source_option(parser: argparse.ArgumentParser) -> None:
+    """``--from FORMAT`` of the commands that read foreign files (``args.source``)."""
+    parser.add_argument("--from", dest="source", metavar="FORMAT",
+                        help="input format (default: recognised from the file): markdown, moodle-xml, gift, canvas, "
+                             "qti, or another installed reader (an unknown name lists them)")
+
+
 def add_report_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--format", choices=sorted(dg.RENDERERS), default="text",
                         help="how to print diagnostics (default: text; json also lists acknowledged warnings)")

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from qbank import diagnostics as dg
 from qbank.atomic import write_atomic
-from qbank.commands.common import EXIT_PROBLEMS, add_report_options, finish, usage_error
+from qbank.commands.common import EXIT_PROBLEMS, add_report_options, add_source_option, finish, usage_error
 
 if TYPE_CHECKING:  # command modules are all imported at start-up; what one run needs loads in it
     from qbank.exporter import Exporter
@@ -23,9 +23,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     parser.add_argument("input", metavar="INPUT")
     parser.add_argument("--to", required=True, metavar="TARGET",
                         help="`markdown` or an export target (see `qbank targets`)")
-    parser.add_argument("--from", dest="source", metavar="FORMAT",
-                        help="input format (default: recognised from the file): markdown, moodle-xml, gift, canvas, "
-                             "qti, or another installed reader (an unknown name lists them)")
+    add_source_option(parser)
     parser.add_argument("-o", "--output", metavar="PATH",
                         help="output file (one bank) or folder (several; default: the current folder)")
     parser.add_argument("-O", "--option", action="append", default=[], metavar="KEY=VALUE",

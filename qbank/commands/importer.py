@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING
 from qbank import diagnostics as dg
 from qbank.atomic import write_atomic
 from qbank.build.progress import Progress
-from qbank.commands.common import EXIT_PROBLEMS, add_report_options, finish, usage_error
+from qbank.commands.common import EXIT_PROBLEMS, add_report_options, add_source_option, finish, usage_error
 
 if TYPE_CHECKING:  # command modules are all imported at start-up; what one run needs loads in it
     from qbank.models import Bank
@@ -26,9 +26,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
     parser.add_argument("inputs", nargs="+", metavar="INPUT")
     parser.add_argument("-o", "--output", metavar="OUT.md|DIR/",
                         help="one bank: the Markdown file; several: a folder (default: the current folder)")
-    parser.add_argument("--from", dest="source", metavar="FORMAT",
-                        help="input format (default: recognised from the file): markdown, moodle-xml, gift, canvas, "
-                             "qti, or another installed reader (an unknown name lists them)")
+    add_source_option(parser)
     parser.add_argument("--force", action="store_true", help="overwrite files that differ")
     add_report_options(parser)
     parser.set_defaults(run=run)
