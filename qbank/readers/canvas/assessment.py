@@ -37,7 +37,6 @@ class BankSource:
     items: list[etree._Element]
     file: str  # for positions: package path / member
     member: str
-    used_by: list[str] = field(default_factory=list)
 
 
 def _fields(element: etree._Element) -> dict[str, str]:
@@ -141,7 +140,6 @@ class _Reading:
                                 f"bank `{ref}`, {where}; the group is empty", pos, hint=hint)
             self.missing_bank = True
             return
-        bank.used_by.append(group.title)
         self.ctx.report.add("W703", f"group `{group.title}` draws from question bank `{bank.title}`: its "
                             f"{len(bank.items)} question(s) are copied into the group", pos,
                             hint="the bank is imported on its own as well")

@@ -89,8 +89,7 @@ def _metas(package: Package, text: PackageText, report: Report) -> dict[str, tup
     for member in package.names:
         if not member.endswith("assessment_meta.xml"):
             continue
-        data = package.read(member, report)
-        root = safexml.parse(data, package.pos(member).file, report.diagnostics) if data is not None else None
+        root = package.parse(member, report)
         if root is not None:
             metas[posixpath.basename(posixpath.dirname(member))] = (member, read_meta(
                 root, member, package.pos(member).file, text, report))

@@ -14,8 +14,11 @@ import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
+from lxml import etree
+
 from qbank.models import Pos
 
+from . import safexml
 from .report import Report
 
 __all__ = ["LIMITS", "Limits", "Package", "is_zip", "open_input", "open_package", "peek", "single_file"]
@@ -97,6 +100,11 @@ class Package:
                                "than its header says: refused as a decompression bomb", self.pos(name), hint=_HINT)
                     return None
         return bytes(data)
+
+    def parse(self, name: str, report: Report) -> etree._Element | None:
+        """The member parsed as untrusted XML (:mod:`.safexml`), or None with the reason in ``report``."""
+        data = self.read(name, report)
+        return safexml.parse(data, self.pos(name).file, report.diagnostics) if data is not None else None
 
     def close(self) -> None:
         if self._archive is not None:

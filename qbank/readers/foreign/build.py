@@ -158,10 +158,6 @@ def blank_problem(text: str, *, feedback: bool = False) -> str | None:
     return None
 
 
-def _blank_text(text: str) -> str:
-    return text
-
-
 def _settings(weight: float | None, feedback: str | None) -> str:
     bits = []
     if weight is not None:
@@ -176,13 +172,13 @@ def blank_source(blank: Blank) -> str:
     parts: list[str] = []
     if blank.kind == "dropdown":
         for option in blank.options:
-            parts.append(("(x) " if option.correct else "( ) ") + _blank_text(option.text)
+            parts.append(("(x) " if option.correct else "( ) ") + option.text
                          + _settings(option.weight, option.feedback))
     else:
         responses = blank.responses or tuple(BlankOption(text=a, correct=True) for a in blank.answers)
         for response in responses:
             weight = None if response.correct else (response.weight or 0.0)
-            parts.append(_blank_text(response.text) + _settings(weight, response.feedback))
+            parts.append(response.text + _settings(weight, response.feedback))
         if blank.other is not None:
             parts.append("*" + _settings(blank.other.weight, blank.other.feedback))
     return "[[" + " | ".join(parts) + "]]"

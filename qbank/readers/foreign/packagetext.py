@@ -19,14 +19,13 @@ from . import build, mathforms
 from .html2md import to_markdown
 from .report import Report
 
-__all__ = ["BLANK_TOKEN", "PackageText", "blank_token"]
+__all__ = ["PackageText", "blank_token"]
 
 _BLANK = re.compile("\ue010(\\d+)\ue011")
 _UNSAFE_TAG = re.compile(r"<(script|style|iframe|object|embed|form|input|button|textarea|select|link|meta|base|"
                          r"frame|frameset|applet)\b", re.I)
 _HANDLER = re.compile(r"<[^>]*\s(on[a-z]+)\s*=", re.I)
 _SCRIPT_URL = re.compile(r"<[^>]*(?:java|vb)script:", re.I)
-BLANK_TOKEN = _BLANK
 
 
 def blank_token(index: int) -> str:

@@ -17,7 +17,7 @@ from lxml import etree
 from ..foreign import mathforms
 from .normalize import MATHML_NS
 
-__all__ = ["Content", "html_of"]
+__all__ = ["Content"]
 
 _HTML = frozenset({
     "a", "abbr", "b", "blockquote", "br", "caption", "cite", "code", "col", "colgroup", "dd", "dfn", "div", "dl",
@@ -76,8 +76,3 @@ class Content:
         if local in _VOID:
             return f"<{local}{attrs}>"
         return f"<{local}{attrs}>{self.inner(element)}</{local}>"
-
-
-def html_of(element: etree._Element, content: Content | None = None) -> str:
-    """The HTML of ``element``'s content."""
-    return (content or Content()).inner(element)

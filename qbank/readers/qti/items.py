@@ -43,7 +43,6 @@ class ItemCtx:
     member: str  # the item's file in the package
     file: str  # as positions name it
     ids: Ids
-    root: etree._Element  # the normalised item
 
     def pos(self, line: int | None) -> Pos:
         return Pos(file=self.file, line=line or 1, col=1)
@@ -84,8 +83,7 @@ def _interactions(body: etree._Element) -> list[etree._Element]:
     return [e for e in body.iter() if isinstance(e.tag, str) and e.tag.endswith("Interaction")]
 
 
-def build_question(root: etree._Element, ctx: ItemCtx, group: str | None,
-                   points_hint: Decimal | None) -> Question | None:
+def build_question(root: etree._Element, ctx: ItemCtx, group: str | None) -> Question | None:
     """The question the normalised item ``root`` holds, or None (W702) when qbank cannot hold it."""
     identifier = root.get("identifier", "")
     title = root.get("title", "") if root.get("title", "").strip() else identifier
@@ -111,7 +109,7 @@ def build_question(root: etree._Element, ctx: ItemCtx, group: str | None,
     qid, idnumber = ctx.ids.derive(identifier or None, title)
     points = points_of(root, responses)
     common: dict[str, Any] = {"id": qid, "title": title, "pos": ctx.pos(line), "group": group,
-                              "points": points if points is not None else (points_hint or Decimal(1))}
+                              "points": points if points is not None else Decimal(1)}
     if idnumber is not None:
         common["idnumber"] = idnumber
     limits = root.find("timeLimits")

@@ -21,7 +21,6 @@ from qbank import render
 from qbank.models import Bank, Fragment, Group, Question
 from qbank.readers.markdown.reader import slug
 
-from ..foreign import safexml
 from ..foreign.archive import Package, open_input
 from ..foreign.build import Ids, Media
 from ..foreign.packagefiles import ImageFiles
@@ -49,8 +48,7 @@ def _manifest(package: Package, report: Report) -> tuple[list[_Resource], str | 
     member = package.find("imsmanifest.xml")
     if member is None:
         return [], None
-    data = package.read(member, report)
-    root = safexml.parse(data, package.pos(member).file, report.diagnostics) if data is not None else None
+    root = package.parse(member, report)
     if root is None:
         return [], None
     resources = []
@@ -74,9 +72,7 @@ class _Reader:
         if member not in self.documents:
             root = None
             if self.package.has(member):
-                data = self.package.read(member, self.report)
-                root = safexml.parse(data, self.package.pos(member).file, self.report.diagnostics) \
-                    if data is not None else None
+                root = self.package.parse(member, self.report)
                 if root is not None and version_of(root) is None:
                     root = None
                 if root is not None:
@@ -84,14 +80,14 @@ class _Reader:
             self.documents[member] = root
         return self.documents[member]
 
-    def item(self, member: str, ids: Ids, group: str | None, points: Decimal | None) -> Question | None:
+    def item(self, member: str, ids: Ids, group: str | None) -> Question | None:
         root = self.document(member)
         if root is None or root.tag != "assessmentItem":
             self.report.add("W702", f"`{member}` is not a QTI assessment item this reader knows; it is left out",
                             self.package.pos(member), hint="check the package's manifest")
             return None
-        ctx = ItemCtx(self.report, self.text, member, self.package.pos(member).file, ids, root)
-        return build_question(root, ctx, group, points)
+        ctx = ItemCtx(self.report, self.text, member, self.package.pos(member).file, ids)
+        return build_question(root, ctx, group)
 
     def test(self, member: str) -> Bank | None:
         root = self.document(member)
@@ -111,7 +107,7 @@ class _Reader:
             group = self._group(section, title, group_ids, member)
             for rubric in section.findall("rubricBlock"):
                 if number == 1 and description is None:
-                    description = self.text.fragment(_inner_html(self, rubric, member), self.package.pos(
+                    description = self.text.fragment(Content().inner(rubric), self.package.pos(
                         member, rubric.sourceline or 1), member, "the test's introduction")
                 else:
                     self.report.add("W701", f"a rubric block of section `{section.get('title', '')}` has no place in "
@@ -120,7 +116,7 @@ class _Reader:
             members: list[tuple[Question, Decimal]] = []
             for ref in section.findall("assessmentItemRef"):
                 href = posixpath.normpath(posixpath.join(folder, ref.get("href", "")))
-                question = self.item(href, ids, group.id if group else None, None)
+                question = self.item(href, ids, group.id if group else None)
                 if question is None:
                     continue
                 limit = ref.find("timeLimits")
@@ -173,10 +169,6 @@ class _Reader:
                     pos=self.package.pos(member, root.sourceline or 1))
 
 
-def _inner_html(reader: _Reader, element: etree._Element, member: str) -> str:
-    return Content().inner(element)
-
-
 def _tag(root: etree._Element | None) -> str:
     return str(root.tag) if root is not None else ""
 
@@ -201,7 +193,7 @@ def _read(reader: _Reader, path: Path) -> list[Bank]:
         n for n in reader.package.names if n.lower().endswith(".xml") and n != "imsmanifest.xml")
     ids = Ids()
     items = [m for m in items if _tag(reader.document(m)) == "assessmentItem"]
-    questions = [q for q in (reader.item(m, ids, None, None) for m in items) if q is not None]
+    questions = [q for q in (reader.item(m, ids, None) for m in items) if q is not None]
     if reader.report.failed:
         return []
     if not questions:
