@@ -10,7 +10,7 @@ never scanned.
 from __future__ import annotations
 
 import re
-from bisect import bisect_left
+from bisect import bisect_left, bisect_right
 from dataclasses import dataclass, field
 
 from qbank import placeholders
@@ -102,9 +102,9 @@ class _Closers:
     """
 
     def __init__(self, text: str) -> None:
-        self.closers = [m.end() - 1 for m in re.finditer(r"(\\*)\$", text)
-                        if len(m.group(1)) % 2 == 0 and m.end() >= 2 and not text[m.end() - 2].isspace()
-                        and not (m.end() < len(text) and text[m.end()].isdigit())]
+        self.dollars = [m.end() - 1 for m in re.finditer(r"(\\*)\$", text) if len(m.group(1)) % 2 == 0]
+        self.closers = [k for k in self.dollars
+                        if k >= 1 and not text[k - 1].isspace() and not (k + 1 < len(text) and text[k + 1].isdigit())]
         self.breaks = [m.end() - 1 for m in re.finditer(r"(\\*)\n(?=\n)", text) if len(m.group(1)) % 2 == 0]
 
     def closing(self, start: int) -> int:
@@ -131,19 +131,19 @@ class _Finder:
         return self.found
 
 
-def _spaced_formula(text: str, opening: int) -> tuple[int, str] | None:
+def _spaced_formula(text: str, opening: int, dollars: list[int], end: int) -> tuple[int, str] | None:
     """`$ \\operatorname{tr} I_3 $`: the closing `$` and the text, when TeX follows an opening `$`
-    and a space (Pandoc reads it as text); None when it is a price or prose (`$ 5 and $ 10`)."""
-    end = text.find("\n\n", opening)
-    end = len(text) if end == -1 else end
-    closing = _unescaped_dollar(text[opening + 1:end])
-    if closing == -1:
+    and a space (Pandoc reads it as text); None when it is a price or prose (`$ 5 and $ 10`).
+    ``dollars`` are the text's unescaped `$` in order, ``end`` where the paragraph ends."""
+    k = bisect_right(dollars, opening)
+    if k == len(dollars) or dollars[k] >= end:
         return None
-    content = text[opening + 1:opening + 1 + closing]
+    closing = dollars[k]
+    content = text[opening + 1:closing]
     if not content.strip() or not _TEX_LIKE.search(content) or reads_like_prose(content):
         return None
     written = f"${content}$"
-    return opening + 1 + closing, written if len(written) <= 50 else written[:47] + "..."
+    return closing, written if len(written) <= 50 else written[:47] + "..."
 
 
 def scan(text: str, *, blanks: bool = False) -> ScanResult:
@@ -270,7 +270,9 @@ def scan(text: str, *, blanks: bool = False) -> ScanResult:
                         "close the formula with `$` (no space before it), or write `\\$` for a literal dollar"))
                     reported.add(i)
             elif i + 1 < n and i not in reported:
-                spaced = _spaced_formula(text, i)
+                closers = closers or _Closers(text)
+                paragraph_end = finders["\n\n"].find(i)
+                spaced = _spaced_formula(text, i, closers.dollars, n if paragraph_end == -1 else paragraph_end)
                 if spaced is not None:
                     result.problems.append(Problem(i, "W107", f"`{spaced[1]}` is not read as math: a space "
                                                    "follows the opening `$`",
