@@ -189,6 +189,7 @@ class Renderer:
         self._markdown: _Markdown | None = None
         self._known: dict[str, dict[str, str]] = {HTML_TABLE: {}, MATHML_TABLE: {}, LATEX_TABLE: {}}
         self._elements: dict[str, etree._Element] = {}
+        self._last_raw = ("", "")  # the last Markdown converted, and its HTML
 
     def with_memo(self, memo: Memo | None) -> Renderer:
         """A renderer sharing this one's in-memory results, recording into ``memo``."""
@@ -219,10 +220,18 @@ class Renderer:
         return value
 
     def markdown_to_html(self, text: str) -> str:
-        """Markdown → HTML, unsanitised and uncached (for reporting what sanitising removes)."""
+        """Markdown → HTML, unsanitised (for reporting what sanitising removes).
+
+        Only the last result is kept: the reader's checks of one fragment and its rendering ask
+        for the same text one after another, and nothing else asks twice.
+        """
+        if self._last_raw[0] == text and text:
+            return self._last_raw[1]
         if self._markdown is None:
             self._markdown = _Markdown()
-        return self._markdown.convert(text)
+        raw = self._markdown.convert(text)
+        self._last_raw = (text, raw)
+        return raw
 
     def template_html(self, fragment: Fragment) -> str:
         """Sanitised HTML of the fragment, with placeholders where math, images and blanks go."""
