@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+import shlex
 
 from qbank import diagnostics as dg
 from qbank.models import (
@@ -27,10 +28,24 @@ from qbank.readers.markdown.numeric import looks_numeric
 SHUFFLES = ("multiple-choice", "multiple-select", "matching", "ordering")
 
 
-def _quote(value: str) -> str:
+# What a heading's attributes cannot hold: braces end them, a line ends the heading, and the
+# reader refuses typographic quotes (a word processor's) anywhere in an attribute.
+_UNWRITABLE = re.compile("[{}\n\u201c\u201d\u2018\u2019\u201e\u00ab\u00bb]")
+
+
+def _attribute(key: str, value: str, question: Question, diagnostics: list[dg.Diagnostic]) -> list[str]:
+    """``key=value`` quoted as the reader splits it (:func:`shlex.split`), or nothing (T005)."""
+    if _UNWRITABLE.search(value):
+        diagnostics.append(dg.make("T005", f"`{question.id}`: the {key} `{value}` cannot be written in a heading; "
+                                   "it is left out", question.pos.file, question.pos.line, question.pos.col,
+                                   hint="the question keeps its id" if key == "idnumber"
+                                   else "the question keeps everything else", target="markdown"))
+        return []
     if re.fullmatch(r"[A-Za-z0-9_.,/%+-]+", value):
-        return value
-    return '"' + value.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        return [f"{key}={value}"]
+    if '"' in value:  # the reader's tokens hold no `\"`: single quotes, as the shell writes them
+        return [f"{key}={shlex.quote(value)}"]
+    return [f'{key}="' + value.replace("\\", "\\\\") + '"']
 
 
 def _weight(weight: float) -> str:
@@ -72,26 +87,23 @@ def _attributes(question: Question, diagnostics: list[dg.Diagnostic]) -> str:
             diagnostics.append(dg.make("T005", f"`{question.id}`: a tag with a comma cannot be written; its commas "
                                        "become spaces", question.pos.file, question.pos.line, question.pos.col,
                                        hint="rename the tag", target="markdown"))
-        attrs.append("tags=" + _quote(", ".join(t.replace(",", " ") for t in question.tags)))
+        attrs += _attribute("tags", ", ".join(t.replace(",", " ") for t in question.tags), question, diagnostics)
     if question.type in SHUFFLES and not question.shuffle:
         attrs.append("shuffle=false")
     if question.difficulty is not None:
-        attrs.append(f"difficulty={_quote(question.difficulty)}")
+        attrs += _attribute("difficulty", question.difficulty, question, diagnostics)
+    if isinstance(question, MultipleSelect) and _select_policy(question)[0] != "penalty":
+        attrs.append("scoring=no-penalty")  # the reader's default is penalty (no bank default is written)
     if isinstance(question, ShortAnswer) and question.case_sensitive:
         attrs.append("case=sensitive")
     if isinstance(question, FillInBlanks) and any(b.case_sensitive for b in question.blanks):
         attrs.append("case=sensitive")
     if isinstance(question, Numerical) and question.unit:
-        attrs.append(f"unit={_quote(question.unit)}")
+        attrs += _attribute("unit", question.unit, question, diagnostics)
     if isinstance(question, Essay) and question.response_lines != 10:
         attrs.append(f"lines={question.response_lines}")
     if question.idnumber is not None:
-        if re.search(r"[{}\n]", question.idnumber):
-            diagnostics.append(dg.make("T005", f"`{question.id}`: the idnumber `{question.idnumber}` cannot be "
-                                       "written in a heading; it is left out", question.pos.file, question.pos.line,
-                                       question.pos.col, hint="the question keeps its id", target="markdown"))
-        else:
-            attrs.append(f"idnumber={_quote(question.idnumber)}")
+        attrs += _attribute("idnumber", question.idnumber, question, diagnostics)
     return "{" + " ".join(attrs) + "}"
 
 
