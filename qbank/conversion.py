@@ -4,16 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from qbank import diagnostics as dg
 from qbank import registry
 from qbank.models import Bank
 from qbank.readers import Reader
 
+if TYPE_CHECKING:
+    from qbank.readers.foreign.build import Media
+
 __all__ = ["bank_names", "choose_reader", "read_inputs"]
 
 
-def choose_reader(path: Path, fmt: str | None, media: Path) -> Reader | str:
+def choose_reader(path: Path, fmt: str | None, media: Path | Media) -> Reader | str:
     """The reader for ``path`` (``fmt`` names it, else the first that recognises the file), or why none."""
     try:
         if fmt is not None:
@@ -43,10 +47,13 @@ def read_inputs(paths: list[Path], fmt: str | None, media: Path, progress: Calla
                 inside: Callable[[int, int], None] | None = None) -> tuple[list[Bank], list[dg.Diagnostic]]:
     """Every input read; ``progress`` is told each input's question count, ``inside`` the questions
     read so far inside one input (readers that can tell)."""
+    from qbank.readers.foreign.build import Media
+
     banks: list[Bank] = []
     found: list[dg.Diagnostic] = []
+    store = Media(media)  # one store for every input: two inputs' `img.png` stay two files
     for path in paths:
-        reader = choose_reader(path, fmt, media)
+        reader = choose_reader(path, fmt, store)
         if isinstance(reader, str):
             found.append(dg.make("E904", reader, str(path), 1,
                                  hint="name the format with --from; `qbank import --help` lists them"))

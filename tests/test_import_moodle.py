@@ -208,3 +208,50 @@ def test_inline_code_in_an_option_imports(tmp_path: Path, target: str) -> None:
     assert main(["import", str(exported), "-o", f"{out}/"]) == 0
     text = next(out.glob("*.md")).read_text(encoding="utf-8")
     assert "- (x) `#include <stdio.h>`" in text
+
+
+def _picture_question(name: str, png: bytes) -> str:
+    """A Moodle XML description whose text shows `img.png`, carried in its own <file> as Moodle does."""
+    import base64
+
+    return (f'<question type="description"><name><text>{name}</text></name><questiontext format="html">'
+            f'<text><![CDATA[<p>{name}: <img src="@@PLUGINFILE@@/img.png" alt="{name}"></p>]]></text>'
+            f'<file name="img.png" path="/" encoding="base64">{base64.b64encode(png).decode()}</file>'
+            "</questiontext></question>")
+
+
+def _png(red: int) -> bytes:
+    """A valid 1×1 PNG of the given red value (so two pictures differ in their bytes)."""
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, data: bytes) -> bytes:
+        return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+    return (b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 2, 0, 0, 0))
+            + chunk(b"IDAT", zlib.compress(bytes([0, red, 0, 0]))) + chunk(b"IEND", b""))
+
+
+def _pictures(out: Path, bank_file: str) -> dict[str, bytes]:
+    bank, _ = read_bank(out / bank_file)
+    assert bank is not None
+    return {q.title: (out / q.stem.images[0].src).read_bytes() for q in bank.questions}
+
+
+def test_two_pictures_of_one_name_stay_two_pictures(tmp_path: Path) -> None:
+    """Each Moodle question carries its own files, so two questions may each show a different
+    `img.png`; each must arrive with its own picture (in one file, and across two inputs)."""
+    one = tmp_path / "one.moodle.xml"
+    one.write_text("<quiz>" + _picture_question("Red", _png(255)) + _picture_question("Dark", _png(9)) + "</quiz>")
+    assert main(["import", str(one), "-o", f"{tmp_path / 'out'}/"]) == 0
+    (bank_file,) = [p.name for p in (tmp_path / "out").glob("*.md")]
+    assert _pictures(tmp_path / "out", bank_file) == {"Red": _png(255), "Dark": _png(9)}
+
+    first, second = tmp_path / "a.moodle.xml", tmp_path / "b.moodle.xml"
+    first.write_text("<quiz>" + _picture_question("Red", _png(255)) + "</quiz>")
+    second.write_text("<quiz>" + _picture_question("Dark", _png(9)) + "</quiz>")
+    assert main(["import", str(first), str(second), "-o", f"{tmp_path / 'both'}/"]) == 0
+    found: dict[str, bytes] = {}
+    for path in sorted((tmp_path / "both").glob("*.md")):
+        found |= _pictures(tmp_path / "both", path.name)
+    assert found == {"Red": _png(255), "Dark": _png(9)}

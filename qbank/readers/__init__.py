@@ -47,20 +47,22 @@ class Reader(ABC):
     description: ClassVar[str]
     suffixes: ClassVar[tuple[str, ...]]  # file name endings this format usually has, e.g. (".xml",)
 
-    def __init__(self, *, renderer: Renderer | None = None, media: Path | None = None) -> None:
+    def __init__(self, *, renderer: Renderer | None = None, media: Path | Media | None = None) -> None:
         """``renderer``: the rendering service the checks made while reading use.
 
         ``media``: the folder where the reader stores the files its input carries (a Moodle
         export's images, a package's files), which the model's ``Image.path`` then points to;
-        default: a temporary folder, removed when the reader is.
+        default: a temporary folder, removed when the reader is. Readers given one
+        :class:`~qbank.readers.foreign.build.Media` store into it together, so files of the same
+        name from different inputs stay apart.
         """
         if renderer is None:
             from qbank.render import shared
 
             renderer = shared()
         self.renderer = renderer
-        self.media_folder = media
-        self._media: Media | None = None
+        self.media_folder = media if media is None or isinstance(media, Path) else media.folder
+        self._media: Media | None = None if media is None or isinstance(media, Path) else media
         # Set by the caller to follow a large input: called with (questions read, questions in the input).
         self.progress: Callable[[int, int], None] | None = None
 

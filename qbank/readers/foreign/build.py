@@ -31,8 +31,7 @@ class Media:
             folder = Path(tempfile.mkdtemp(prefix="qbank-media-"))
             self._cleanup = weakref.finalize(self, _remove_tree, folder)
         self.folder = folder
-        self.names: dict[str, str] = {}  # name in the input -> name here
-        self._digests: dict[str, str] = {}
+        self._digests: dict[str, str] = {}  # name here -> SHA-256 of its bytes
 
     @staticmethod
     def safe_name(name: str) -> str:
@@ -47,8 +46,8 @@ class Media:
             return None, f"`{name}` is not SVG, PNG, JPEG, GIF or WebP"
         if len(data) > MAX_IMAGE_BYTES:
             return None, f"`{name}` is {len(data) / 1048576:.1f} MiB, over the {MAX_IMAGE_BYTES // 1048576} MiB limit"
-        if name in self.names:
-            return self.names[name], None
+        # Two files of one name (each Moodle question has its own `img.png`) are two files here,
+        # told apart by their bytes; the same bytes under the same name are stored once.
         digest = hashlib.sha256(data).hexdigest()
         safe = self.safe_name(name)
         stem, ext = os.path.splitext(safe)
@@ -59,7 +58,6 @@ class Media:
         if safe not in self._digests:
             (self.folder / safe).write_bytes(data)
             self._digests[safe] = digest
-        self.names[name] = safe
         return safe, None
 
     def path(self, name: str) -> str:
