@@ -8,7 +8,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from import_support import banks_under_test, export, import_bytes, via_markdown
+from import_support import CONTENT, banks_under_test, export, import_bytes, via_markdown
 from moodle_banks import expected_category
 
 from qbank.cli import main
@@ -255,3 +255,30 @@ def test_two_pictures_of_one_name_stay_two_pictures(tmp_path: Path) -> None:
     for path in sorted((tmp_path / "both").glob("*.md")):
         found |= _pictures(tmp_path / "both", path.name)
     assert found == {"Red": _png(255), "Dark": _png(9)}
+
+
+def test_import_strict_writes_nothing_when_it_warns(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    out = tmp_path / "out"
+    assert main(["import", "--strict", str(FIXTURES / "moodle-export.xml"), "-o", f"{out}/"]) == 1
+    assert not out.exists() and "wrote" not in capsys.readouterr().out
+    assert main(["import", "--select", "NOPE!!", str(FIXTURES / "moodle-export.xml"), "-o", f"{out}/"]) == 2
+    assert not out.exists()
+
+
+def test_convert_judges_warnings_as_export_does(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    showcase = str(CONTENT / "showcase.md")
+    assert main(["export", showcase, "--to", "gift", "-o", str(tmp_path / "e.gift.txt")]) == 0
+    exported = capsys.readouterr().err
+    assert main(["convert", showcase, "--to", "gift", "-o", str(tmp_path / "c.gift.txt")]) == 0
+    converted = capsys.readouterr().err
+    assert "acknowledged" in exported and converted == exported  # the bank's allow= counts in both
+    assert (tmp_path / "c.gift.txt").read_bytes() == (tmp_path / "e.gift.txt").read_bytes()
+
+
+def test_convert_into_a_path_it_cannot_write_is_e901(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "file").write_text("")
+    for to in ("markdown", "gift"):
+        output = f"{tmp_path / 'file' / 'sub'}/" if to == "markdown" else str(tmp_path / "file" / "x.gift.txt")
+        assert main(["convert", str(FIXTURES / "moodle-export.xml"), "--to", to, "-o", output]) == 1
+        err = capsys.readouterr().err
+        assert "error[E901]" in err and "cannot write" in err and "moodle-export.xml:1:" not in err, err

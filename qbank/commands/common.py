@@ -64,6 +64,20 @@ def finish(found: Sequence[dg.Diagnostic], args: argparse.Namespace, stream: Tex
     return EXIT_PROBLEMS if any(d.is_error and d.reported for d in found) else EXIT_CLEAN
 
 
+def stops_writing(found: Sequence[dg.Diagnostic], args: argparse.Namespace) -> bool:
+    """Whether a command writes nothing: an error, or under ``--strict`` a warning that neither
+    the command line nor the configuration acknowledges (as :func:`finish` will judge it)."""
+    if any(d.is_error for d in found):
+        return True
+    if not args.strict:
+        return False
+    from qbank import acknowledge
+
+    policy = report_policy(args)
+    judged = acknowledge.apply(found, {}, policy) if isinstance(policy, acknowledge.Policy) else found
+    return any(d.reported for d in judged)
+
+
 def usage_error(message: str) -> int:
     print(f"qbank: error: {message}", file=sys.stderr)
     return EXIT_USAGE

@@ -9,7 +9,15 @@ from typing import TYPE_CHECKING
 
 from qbank import diagnostics as dg
 from qbank.atomic import write_atomic
-from qbank.commands.common import EXIT_PROBLEMS, add_report_options, add_source_option, finish, usage_error
+from qbank.commands.common import (
+    EXIT_PROBLEMS,
+    add_report_options,
+    add_source_option,
+    finish,
+    report_policy,
+    stops_writing,
+    usage_error,
+)
 
 if TYPE_CHECKING:  # command modules are all imported at start-up; what one run needs loads in it
     from qbank.exporter import Exporter
@@ -34,10 +42,14 @@ def add_parser(sub: argparse._SubParsersAction) -> None:  # type: ignore[type-ar
 
 
 def run(args: argparse.Namespace) -> int:
+    from qbank import acknowledge, registry
     from qbank.commands.export import make_exporter
     from qbank.commands.importer import write_markdown
     from qbank.conversion import bank_names, read_inputs
 
+    policy = report_policy(args)
+    if isinstance(policy, str):
+        return usage_error(policy)
     path = Path(args.input)
     if not path.is_file():
         return usage_error(f"no such file: {args.input}")
@@ -54,7 +66,8 @@ def run(args: argparse.Namespace) -> int:
                 found.append(dg.make("E201", "no questions were read", str(path), 1, hint="check the input"))
             return finish(found, args) or EXIT_PROBLEMS
         if exporter is None:
-            written = write_markdown(banks, args.output, args.force, found, str(path))
+            written = write_markdown(banks, args.output, args.force, found, str(path),
+                                     lambda found: stops_writing(found, args))
             code = finish(found, args)
             if written is None:
                 return code or EXIT_PROBLEMS
@@ -66,20 +79,22 @@ def run(args: argparse.Namespace) -> int:
         several = len(banks) > 1 or (args.output is not None and Path(args.output).is_dir())
         for bank, name in zip(banks, names, strict=True):
             result = exporter.export(bank)
-            found += result.diagnostics
+            # As `qbank export` judges them: a bank's `allow=` acknowledges its target losses.
+            found += acknowledge.apply(result.diagnostics, {bank.path: bank.allowances}, policy, ran=[exporter.name],
+                                       every_target=set(registry.available_targets()) == {exporter.name})
             if result.data is not None:
                 target = Path(args.output) / name if several and args.output else \
                     Path(args.output) if args.output else Path(name)
                 outputs.append((target, result.data, result.questions))
-        if any(d.is_error for d in found) or (args.strict and found):
+        if stops_writing(found, args):
             return finish(found, args) or EXIT_PROBLEMS
-        try:
-            for target, data, _ in outputs:
+        for target, data, _ in outputs:
+            try:
                 write_atomic(target, data)
-        except OSError as exc:
-            found.append(dg.make("E901", f"cannot write: {exc.strerror or exc}", str(path), 1,
-                                 hint="check that the folder is writable and has free space"))
-            return finish(found, args)
+            except OSError as exc:
+                found.append(dg.unpositioned("E901", f"cannot write {target}: {exc.strerror or exc}", str(target),
+                                             hint="check that the folder exists, is writable and has free space"))
+                return finish(found, args)
     code = finish(found, args)
     for target, _, count in outputs:
         print(f"wrote {target} ({count} question{'s' * (count != 1)}, {args.to})")

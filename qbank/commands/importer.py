@@ -6,13 +6,22 @@ import argparse
 import bisect
 import re
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
 from typing import TYPE_CHECKING
 
 from qbank import diagnostics as dg
 from qbank.atomic import write_atomic
 from qbank.build.progress import Progress
-from qbank.commands.common import EXIT_PROBLEMS, add_report_options, add_source_option, finish, usage_error
+from qbank.commands.common import (
+    EXIT_PROBLEMS,
+    add_report_options,
+    add_source_option,
+    finish,
+    report_policy,
+    stops_writing,
+    usage_error,
+)
 
 if TYPE_CHECKING:  # command modules are all imported at start-up; what one run needs loads in it
     from qbank.models import Bank
@@ -113,14 +122,16 @@ def _written(banks: list[Bank], folder: Path, names: list[str], found: list[dg.D
     raise AssertionError("unreachable: every round leaves a question out")  # pragma: no cover
 
 
-def write_markdown(banks: list[Bank], output: str | None, force: bool, found: list[dg.Diagnostic],
-                   origin: str) -> list[Path] | None:
-    """Write every bank (and its images) after reading each back; None (nothing written) on any problem.
+def write_markdown(banks: list[Bank], output: str | None, force: bool, found: list[dg.Diagnostic], origin: str,
+                   stops: Callable[[list[dg.Diagnostic]], bool] | None = None) -> list[Path] | None:
+    """Write every bank (and its images) after reading each back; None, with nothing written, on
+    an error (one writing too) or what ``stops`` judges (a command's ``--strict``:
+    :func:`~qbank.commands.common.stops_writing`).
 
     A question left out because its Markdown does not read back is removed from ``banks`` in place."""
     planned = plan(banks, output)
     if isinstance(planned, str):
-        found.append(dg.make("E901", planned, origin, 1, hint="write `-o DIR/`"))
+        found.append(dg.unpositioned("E901", planned, output or ".", hint="write `-o DIR/`"))
         return None
     folder, names = planned
     files = _written(banks, folder, names, found)
@@ -129,18 +140,26 @@ def write_markdown(banks: list[Bank], output: str | None, force: bool, found: li
                              hint="check the diagnostics above: every question was left out"))
     clashes = [p for p, data in files.items() if p.exists() and p.read_bytes() != data]
     if clashes and not force:
-        found.append(dg.make("E901", f"{clashes[0]} exists with other content", str(clashes[0]), 1,
-                             hint="write somewhere else, or pass --force to overwrite"))
-    if any(d.is_error for d in found):
+        found.append(dg.unpositioned("E901", f"{clashes[0]} exists with other content", str(clashes[0]),
+                                     hint="write somewhere else, or pass --force to overwrite"))
+    if any(d.is_error for d in found) or (stops is not None and stops(found)):
         return None
     for path, data in files.items():
-        write_atomic(path, data)
+        try:
+            write_atomic(path, data)
+        except OSError as exc:
+            found.append(dg.unpositioned("E901", f"cannot write {path}: {exc.strerror or exc}", str(path),
+                                         hint="check that the folder is writable and has free space"))
+            return None
     return [folder / name for name in names]
 
 
 def run(args: argparse.Namespace) -> int:
     from qbank.conversion import read_inputs
 
+    policy = report_policy(args)
+    if isinstance(policy, str):
+        return usage_error(policy)
     paths = [Path(p) for p in args.inputs]
     missing = [p for p in paths if not p.is_file()]
     if missing:
@@ -155,14 +174,8 @@ def run(args: argparse.Namespace) -> int:
             found.append(dg.make("E201", "no questions were read", str(paths[0]), 1,
                                  hint="check the diagnostics above: every question was left out"))
             return finish(found, args) or EXIT_PROBLEMS
-        try:
-            written = write_markdown(banks, args.output, args.force, found, str(paths[0]))
-        except OSError as exc:
-            found.append(dg.make("E901", f"cannot write: {exc.strerror or exc}", str(paths[0]), 1,
-                                 hint="check that the folder is writable and has free space"))
-            written = None
-    if args.strict and found:
-        return finish(found, args)
+        written = write_markdown(banks, args.output, args.force, found, str(paths[0]),
+                                 lambda found: stops_writing(found, args))
     code = finish(found, args)
     if written is None:
         return code or EXIT_PROBLEMS
