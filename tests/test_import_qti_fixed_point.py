@@ -102,3 +102,16 @@ def test_generated_banks_survive_export_import_export(source: Source) -> None:
         with tempfile.TemporaryDirectory() as folder:
             first, again, _ = _round_trip(bank, target, Path(folder))
         assert again == first, target
+
+
+def test_mathml_without_tex_keeps_the_text_after_it_once() -> None:
+    """MathML a producer wrote without a TeX annotation arrives as its text, and the text after
+    the formula follows it once (the formula's XML tail is not part of the formula)."""
+    from lxml import etree
+
+    from qbank.readers.qti.content import Content
+
+    lost: list[str] = []
+    paragraph = etree.fromstring('<p xmlns:m="http://www.w3.org/1998/Math/MathML">so <m:math><m:mi>x</m:mi>'
+                                 "</m:math> grows</p>")
+    assert Content(lost_math=lost.append).inner(paragraph) == "so x grows" and lost == ["x"]

@@ -57,7 +57,7 @@ class Content:
         if not isinstance(tag, str):
             return ""
         if tag.startswith(f"{{{MATHML_NS}}}"):
-            latex, display, text = mathforms.mathml_latex(etree.tostring(element, encoding="unicode"))
+            latex, display, text = mathforms.mathml_latex(etree.tostring(element, encoding="unicode", with_tail=False))
             if latex is None:
                 self.lost_math(text)
                 return escape(text, quote=False)
