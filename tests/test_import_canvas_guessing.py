@@ -103,3 +103,21 @@ def test_equation_images_give_back_their_latex(tmp_path: Path) -> None:
     (question,) = read(tmp_path, item).banks[0].questions
     assert [(m.latex, m.display) for m in question.stem.math] == [("a+b", False), ("\\frac{1}{2} %", False),
                                                                   ("\\sqrt{x}", True)]
+
+
+def test_a_stem_ending_in_a_list_keeps_its_options_apart(tmp_path: Path) -> None:
+    """A Canvas stem may end in a list; written as Markdown it would run into the option list, so
+    it stays HTML (W703), and the question reads back with its own two options."""
+    from import_support import via_markdown
+
+    from qbank.models import MultipleChoice
+
+    stem = ('<mattext texttype="text/html">&lt;p&gt;Which holds?&lt;/p&gt;'
+            "&lt;ul&gt;&lt;li&gt;x is 1&lt;/li&gt;&lt;/ul&gt;</mattext>")
+    item = choice("listed", "multiple_choice_question", [("1", "yes"), ("2", "no")], ["1"]).replace(
+        "<mattext>Pick.</mattext>", stem)
+    result = read(tmp_path, item)
+    assert [d.code for d in result.diagnostics] == ["W703"] and "<ul>" in result.diagnostics[0].message
+    (question,) = via_markdown(result.banks[0], tmp_path / "md").questions
+    assert isinstance(question, MultipleChoice) and [c.text.source for c in question.choices] == ["yes", "no"]
+    assert "x is 1" in question.stem.source

@@ -61,12 +61,14 @@ class ItemContext:
     def pos(self, line: int) -> Pos:
         return Pos(file=self.file, line=line, col=1)
 
-    def fragment(self, found: Material | None, what: str, line: int, *, block: bool = True) -> Fragment:
+    def fragment(self, found: Material | None, what: str, line: int, *, block: bool = True,
+                 stem: bool = False) -> Fragment:
         if found is None:
             return Fragment(source="", template="", pos=self.pos(line))
         pos = self.pos(found.line)
         if found.html:
-            return self.text.fragment(unwrap_div(found.text) if block else found.text, pos, self.member, what)
+            return self.text.fragment(unwrap_div(found.text) if block else found.text, pos, self.member, what,
+                                      stem=stem)
         return self.text.plain(found.text, pos)
 
     def html(self, found: Material | None) -> str:
@@ -148,7 +150,7 @@ def build_question(item: RawItem, ctx: ItemContext, index: int, group: str | Non
     qid, idnumber = _question_id(item, ctx, index)
     common: dict[str, Any] = {
         "id": qid, "title": item.title if item.title.strip() else f"Question {index}", "pos": pos,
-        "stem": ctx.fragment(item.stem, f"{label} text", item.line),
+        "stem": ctx.fragment(item.stem, f"{label} text", item.line, stem=True),
         "points": _points(item, ctx, Decimal(0) if kind == "text_only_question" else Decimal(1)),
         "group": group,
     }

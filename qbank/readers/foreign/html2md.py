@@ -38,12 +38,25 @@ _STYLE = re.compile(r' style="[^"]*"')
 _LINE_START = re.compile(r"^(#|>|[-+*](?=\s|$)|=|\d{1,9}(?=[.)])|\(|\[|\||~~~|\s)")
 
 
+_REPORTED_BLOCKS = ("table", "blockquote", "h3", "h4", "h5", "h6", "hr", "dl", "div", "p", "ul", "ol")
+
+
 @dataclass
 class Converted:
     markdown: str
     kept_html: list[str] = field(default_factory=list)  # tags left as HTML (Markdown cannot say them)
     lost_images: list[str] = field(default_factory=list)  # images that cannot be carried
     unwrapped: list[str] = field(default_factory=list)  # inline tags around blocks, dropped
+
+    def losses(self) -> list[tuple[str, str, str]]:
+        """``(code, message, hint)`` for each thing Markdown cannot say that was kept as HTML or
+        dropped (images excepted: each reader knows why its image is missing)."""
+        found = [("W703", f"a <{tag}> block Markdown cannot say is kept as HTML", "rewrite it in Markdown if you can")
+                 for tag in self.kept_html if tag in _REPORTED_BLOCKS]
+        found += [("W703", f"the <{tag}> formatting around whole paragraphs is dropped (Markdown cannot say it; a "
+                   "tag left open does this)", "format the text inside each paragraph instead")
+                  for tag in dict.fromkeys(self.unwrapped)]
+        return found
 
 
 def _escape_text(text: str) -> str:

@@ -44,23 +44,22 @@ class PackageText:
         self.images = images
 
     def fragment(self, html: str, pos: Pos, member: str, what: str,
-                 blanks: Sequence[Blank] | None = None) -> Fragment:
-        """The HTML text as a fragment; with ``blanks``, its blank markers become those blanks."""
+                 blanks: Sequence[Blank] | None = None, *, stem: bool = False) -> Fragment:
+        """The HTML text as a fragment; with ``blanks``, its blank markers become those blanks.
+        ``stem``: a question's text, which the answer list follows (see :func:`.html2md.to_markdown`)."""
         def lost(text: str) -> None:
             self.report.add("W703", f"{what}: a MathML formula without a TeX annotation is kept as its text "
                             f"`{text[:40]}`", pos, hint="write the formula in LaTeX after import")
 
         self._unsafe(html, pos, what)
         html = mathforms.delimit(html, lost)
-        converted = to_markdown(html, renderer=self.renderer, image=self.images(member))
+        converted = to_markdown(html, renderer=self.renderer, image=self.images(member), stem=stem)
         for src in converted.lost_images:
             self.report.add("W701", f"{what}: the image `{src[:80]}` is not a file of the package; it is dropped "
                             "(its alt text stays)", pos, hint="add the image beside the bank and refer to it as "
                             "![alt](file)")
-        for tag in converted.kept_html:
-            if tag in ("table", "blockquote", "h3", "h4", "h5", "h6", "hr", "dl", "div", "p", "ul", "ol"):
-                self.report.add("W703", f"{what}: a <{tag}> block Markdown cannot say is kept as HTML", pos,
-                                hint="rewrite it in Markdown if you can")
+        for code, message, hint in converted.losses():
+            self.report.add(code, f"{what}: {message}", pos, hint=hint)
         source = converted.markdown
         if blanks is not None:
             source = _BLANK.sub(lambda m: build.blank_source(blanks[int(m.group(1))]), source)

@@ -92,13 +92,8 @@ class Ctx:
             self.dropped(f"the image `{src[:80]}`" + (" (no such file in the export)" if src.startswith(_PLUGINFILE)
                                                        else ""), line,
                          "add the image file beside the bank and refer to it as ![alt](file)")
-        for tag in converted.kept_html:
-            if tag in ("table", "blockquote", "h3", "h4", "h5", "h6", "hr", "dl", "div", "p", "ul", "ol"):
-                self.report("W703", f"a <{tag}> block Markdown cannot say is kept as HTML", line,
-                            "rewrite it in Markdown if you can")
-        for tag in dict.fromkeys(converted.unwrapped):
-            self.report("W703", f"the <{tag}> formatting around whole paragraphs is dropped (Markdown cannot say "
-                        "it; a tag left open does this)", line, "format the text inside each paragraph instead")
+        for code, message, hint in converted.losses():
+            self.report(code, message, line, hint)
         return converted.markdown
 
     def fragment(self, element: etree._Element | None, *, blanks: bool = False,

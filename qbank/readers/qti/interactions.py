@@ -105,7 +105,7 @@ class Part:
         if prompt is not None and " ".join("".join(prompt.itertext()).split()) not in " ".join(
                 "".join(body.itertext()).split()):
             html += content.inner(prompt)  # a prompt that repeats the body's text is not shown twice
-        return self.ctx.fragment(html, body.sourceline, f"{self.label} text")
+        return self.ctx.fragment(html, body.sourceline, f"{self.label} text", stem=True)
 
     def report(self, code: str, message: str, line: int | None, hint: str) -> None:
         self.ctx.report.add(code, f"{self.label}: {message}", self.ctx.pos(line), hint=hint)
