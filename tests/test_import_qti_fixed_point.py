@@ -115,3 +115,24 @@ def test_mathml_without_tex_keeps_the_text_after_it_once() -> None:
     paragraph = etree.fromstring('<p xmlns:m="http://www.w3.org/1998/Math/MathML">so <m:math><m:mi>x</m:mi>'
                                  "</m:math> grows</p>")
     assert Content(lost_math=lost.append).inner(paragraph) == "so x grows" and lost == ["x"]
+
+
+@pytest.mark.parametrize("answer", ["(x) yes", "f[1]", "x {weight=50}"])
+@pytest.mark.parametrize("target, reader", [("canvas", "canvas"), ("qti21", "qti"), ("qti30", "qti")])
+def test_a_blank_answer_the_source_cannot_say_is_left_out_not_misread(tmp_path: Path, answer: str, target: str,
+                                                                      reader: str) -> None:
+    """A typed blank answer that `[[...]]` would read as something else (a dropdown option, the
+    blank's end, the answer's settings) leaves the question out with W702, as for Moodle's cloze."""
+    source = tmp_path / "bank.md"
+    source.write_text("---\ntitle: T\n---\n\n## Fill {#f}\n\nThe answer: [[Paris]].\n\n## Other {#o}\n\nWhy?\n\n"
+                      "- = because\n", encoding="utf-8")
+    bank, _ = read_bank(source)
+    assert bank is not None
+    fill = bank.questions[0]
+    blank = fill.blanks[0].model_copy(update={"answers": (answer,)})  # type: ignore[union-attr]
+    changed = bank.model_copy(update={"questions": (fill.model_copy(update={"blanks": (blank,)}), bank.questions[1])})
+    data = export(changed, target)
+    assert data is not None
+    result = import_bytes(data, reader, tmp_path, "in" + load_target(target).suffix)
+    assert [q.id for b in result.banks for q in b.questions] == ["o"]
+    assert [d.code for d in result.diagnostics] == ["W702"] and "source format" in result.diagnostics[0].message

@@ -33,6 +33,7 @@ from qbank.models import (
 )
 from qbank.readers.markdown.typed import choice_id
 
+from ..foreign.build import blanks_problem
 from . import blanks as blank_text
 from . import numbers
 from .qti12 import Condition, Label, RawItem, RawResponse, leaves, local, text_of
@@ -308,6 +309,11 @@ def blanks(kind: str, item: RawItem, ctx: ItemContext, common: dict[str, Any], l
             made.append(Blank(id=str(number), kind="text", answers=tuple(texts), pos=pos))
     if not made:
         _no_answer(ctx, item, label, "it has no blanks")
+        return None
+    problem = blanks_problem(made)
+    if problem:
+        ctx.report.add("W702", f"{label}: {problem} in qbank's source format; it is left out", ctx.pos(item.line),
+                       hint="change the answer in Canvas and export again, or recreate the question by hand")
         return None
     stem = ctx.text.fragment(html, ctx.pos(item.stem.line if item.stem else item.line), ctx.member,
                              f"{label} text", blanks=made)

@@ -7,6 +7,7 @@ import os
 import re
 import tempfile
 import weakref
+from collections.abc import Sequence
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 
@@ -16,7 +17,8 @@ from qbank.readers.markdown.reader import ID, slug
 from qbank.readers.markdown.scan import scan
 from qbank.readers.markdown.typed import PART_SETTINGS
 
-__all__ = ["Ids", "Media", "exact_percent", "blank_problem", "blank_source", "fragment", "number", "points"]
+__all__ = ["Ids", "Media", "blank_problem", "blank_source", "blanks_problem", "exact_percent", "fragment", "number",
+           "points"]
 
 
 class Media:
@@ -153,6 +155,20 @@ def blank_problem(text: str, *, feedback: bool = False) -> str | None:
         return f"`{text}` would be read as the answer's settings"
     if re.match(r"\([ xX]\)\s", text + " "):
         return f"`{text}` would be read as a dropdown option"
+    return None
+
+
+def blanks_problem(blanks: Sequence[Blank]) -> str | None:
+    """Why one of ``blanks`` cannot be written inside ``[[...]]`` (:func:`blank_problem` of each
+    answer, option and feedback), or None."""
+    for blank in blanks:
+        texts = [*blank.answers, *(o.text for o in blank.options), *(r.text for r in blank.responses)]
+        feedback = [*(o.feedback for o in blank.options), *(r.feedback for r in blank.responses),
+                    blank.other.feedback if blank.other else None]
+        problem = next(filter(None, [*(blank_problem(t) for t in texts),
+                                     *(blank_problem(f, feedback=True) for f in feedback if f)]), None)
+        if problem:
+            return problem
     return None
 
 

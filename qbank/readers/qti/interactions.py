@@ -34,6 +34,7 @@ from qbank.models import (
 )
 from qbank.numberformat import format_decimal
 
+from ..foreign.build import blanks_problem
 from ..foreign.packagetext import blank_token
 from .scoring import Branch, Declaration, branches, decimal
 
@@ -383,6 +384,11 @@ def _blanks(body: etree._Element, found: list[etree._Element], part: Part) -> Qu
                 return None
             made.append(Blank(id=str(number), kind="text", answers=tuple(dict.fromkeys(answers)),
                               case_sensitive=case, pos=pos))
+    problem = blanks_problem(made)
+    if problem:
+        part.report("W702", f"{problem} in qbank's source format; it is left out", body.sourceline,
+                    "change the answer in the item and export again, or recreate the question by hand")
+        return None
     tokens = {id(e): blank_token(k) for k, e in enumerate(found)}
     content = part.ctx.new_content(f"{part.label} text", body.sourceline, blank=lambda e: tokens.get(id(e), ""))
     stem = part.ctx.fragment(content.inner(body), body.sourceline, f"{part.label} text", blanks=made)
