@@ -16,6 +16,10 @@ from .context import Context
 
 # qbank's own placeholders for math, images and blanks (qbank/placeholders.py) while Markdown runs.
 RESERVED = re.compile("[\ue000\ue001]")
+_CHARACTER_REFERENCE = re.compile(r"&#([xX][0-9A-Fa-f]{1,8}|[0-9]{1,10});")
+# Code spans and fenced blocks, where a reference is shown as written.
+_CODE = re.compile(r"^ {0,3}(`{3,}|~{3,})[^\n]*\n.*?(?:^ {0,3}\1[`~]*[ \t]*$|\Z)"
+                   r"|(`+)(?!`).+?(?<!`)\2(?!`)", re.M | re.S)
 _RAW_HTML = re.compile(r"<[a-zA-Z!/]|javascript:", re.I)
 _OTHER_IMAGE = re.compile(r"<img\b|!\[(?:[^\[\]\\]|\\.)*+\]\s?\[", re.I)  # raw HTML, or ![alt][reference]
 # Lines Markdown may make a heading of inside a fragment: `# x` (after list or quote markers, or
@@ -52,6 +56,10 @@ def check_fragment(fragment: Fragment, ctx: Context) -> None:
         line = fragment.pos.line + before.count("\n")
         report("E601", f"control character U+{ord(bad.group()):04X} cannot be carried by XML or HTML",
                line, 1, hint="delete it (it is usually pasted in by accident)")
+    for line, col, written, code_point in _unrepresentable_references(fragment):
+        report("E601", f"`{written}` stands for U+{code_point:04X}, a character XML and HTML cannot carry", line, col,
+               hint="delete it, or write `&amp;` for a literal `&` (in code, put it in backticks)",
+               end_col=col + len(written))
     reserved = RESERVED.search(fragment.source)
     if reserved:
         before = fragment.source[:reserved.start()]
@@ -72,6 +80,25 @@ def check_fragment(fragment: Fragment, ctx: Context) -> None:
                    hint=f"`{unknown[0]}` is no HTML element but is read as one: put code in backticks "
                         "(`#include <stdio.h>`) or write `&lt;` for a literal `<`" if unknown else
                         "qbank keeps only formatting HTML; scripts and handlers never reach an artifact")
+
+
+def _unrepresentable_references(fragment: Fragment) -> list[tuple[int, int, str, int]]:
+    """``(line, column, reference, code point)`` of each ``&#1;``/``&#x1;`` outside code that stands for a
+    character XML cannot carry: Markdown and latex2mathml pass such a reference on as the
+    character, and no XML target could be written."""
+    source = fragment.source
+    if "&#" not in source:
+        return []
+    found = []
+    for match in _CHARACTER_REFERENCE.finditer(_CODE.sub(lambda m: " " * len(m.group()), source)):
+        digits = match.group(1)
+        code_point = int(digits[1:], 16) if digits[0] in "xX" else int(digits)
+        if code_point > 0x10FFFF or code_point == 0 or 0xD800 <= code_point <= 0xDFFF \
+                or NOT_XML.match(chr(code_point)):
+            before = source[:match.start()]
+            col = match.start() - before.rfind("\n") if "\n" in before else fragment.pos.col + match.start()
+            found.append((fragment.pos.line + before.count("\n"), col, match.group(), code_point))
+    return found
 
 
 def _headings(fragment: Fragment, ctx: Context) -> None:
