@@ -50,9 +50,12 @@ def _skip_argument(tokens: list[tuple[int, str]], k: int) -> int | None:
 Problem = tuple[int, str, str]  # (offset in the formula, message, hint)
 
 
-def check(latex: str) -> list[Problem]:
-    """Problems in ``latex`` as (offset in the formula, message, hint); empty when it parses."""
-    return structural_problems(latex) or converted_problems(latex, lambda: convert(latex))
+def check(latex: str, mathml: Callable[[], str] | None = None) -> list[Problem]:
+    """Problems in ``latex`` as (offset in the formula, message, hint); empty when it parses.
+
+    ``mathml`` converts the formula (inline); the renderer passes its cached conversion, so a
+    formula is converted once for the check and the targets alike."""
+    return structural_problems(latex) or converted_problems(latex, mathml or (lambda: convert(latex)))
 
 
 def structural_problems(latex: str) -> list[Problem]:
@@ -121,11 +124,7 @@ def structural_problems(latex: str) -> list[Problem]:
 
 
 def converted_problems(latex: str, mathml: Callable[[], str]) -> list[Problem]:
-    """Problems the conversion shows: it fails, or turns an unknown command into an identifier.
-
-    ``mathml`` converts the formula (inline); the renderer passes its cached conversion, so a
-    formula is converted once for the check and the targets alike.
-    """
+    """Problems the conversion ``mathml`` shows: it fails, or turns an unknown command into an identifier."""
     problems: list[Problem] = []
     try:
         text = mathml()

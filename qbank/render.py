@@ -263,9 +263,7 @@ class Renderer:
         """Problems in a formula, as :func:`qbank.mathtex.check` reports them (its conversion is
         the inline MathML every target then uses, so it is done once)."""
         def compute() -> str:
-            found = mathtex.structural_problems(latex) or mathtex.converted_problems(
-                latex, lambda: self.mathml(latex, False))
-            return json.dumps(found, ensure_ascii=False)
+            return json.dumps(mathtex.check(latex, lambda: self.mathml(latex, False)), ensure_ascii=False)
 
         text = self._cached(LATEX_TABLE, latex, compute)
         return [(int(offset), str(message), str(hint)) for offset, message, hint in json.loads(text)]

@@ -19,7 +19,6 @@ from __future__ import annotations
 import ast
 import difflib
 import warnings
-from collections.abc import Iterator
 from dataclasses import dataclass, field
 from decimal import Decimal, DecimalException, DivisionByZero, InvalidOperation
 from typing import Any
@@ -95,10 +94,6 @@ class Block:
     def cost(self) -> int:
         """The work of evaluating every variable once (one variant)."""
         return sum(v.cost for v in self.variables)
-
-    @property
-    def names(self) -> dict[str, Variable]:
-        return {v.name: v for v in self.variables}
 
 
 class _Checker:
@@ -350,8 +345,3 @@ class Evaluator:
     def inline(self, expression: Expression, values: dict[str, Any]) -> Any:
         """An inline expression's value in the variant last evaluated by :meth:`values`."""
         return self._eval(expression, "=" + expression.source, {**NAMES, **values})
-
-
-def iter_uses(block: Block) -> Iterator[str]:
-    for variable in block.variables:
-        yield from variable.uses

@@ -19,12 +19,11 @@ from typing import Any
 from . import decmath as dm
 from .rng import Stream
 
-__all__ = ["FUNCTIONS", "LIMITS", "NAMES", "Draws", "ValueLimit", "checked", "functions_for", "operators"]
+__all__ = ["FUNCTIONS", "NAMES", "Draws", "ValueLimit", "checked", "functions_for", "operators"]
 
 MAX_INT = 10 ** 100
 MAX_TEXT = 10_000
 MAX_LIST = 1_000
-LIMITS = f"integers below 10^100, text under {MAX_TEXT:,} characters, lists under {MAX_LIST:,} items"
 
 
 class ValueLimit(ArithmeticError):

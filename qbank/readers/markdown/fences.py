@@ -34,8 +34,3 @@ def scan_fences(lines: list[Line]) -> tuple[list[bool], Line | None]:
 def fenced_mask(lines: list[Line]) -> list[bool]:
     """True for every line inside (or delimiting) a fenced code block."""
     return scan_fences(lines)[0]
-
-
-def unclosed_fence(lines: list[Line]) -> Line | None:
-    """The line opening a fenced code block that is never closed (it would swallow the rest)."""
-    return scan_fences(lines)[1]
