@@ -138,7 +138,7 @@ class Exporter(ABC):
         found = list(left_out)
         # What a question's check finds is about that question (its `allow=` can acknowledge it); a
         # varied question's variants share their problems, told once, naming the question.
-        sets = {g.id for g in bank.groups if g.kind == "variants"}
+        sets = bank.variant_sets()
         found.extend(told_once(bank, ((q, [d if d.question is not None else replace(
             d, question=q.group if q.group in sets else q.id) for d in [*self.check_question(bank, q),
                                                                          *self._unheld(bank, q)]])

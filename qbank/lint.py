@@ -34,10 +34,11 @@ def lint_question(bank: Bank, question: Question) -> Iterator[dg.Diagnostic]:
 
 def lint_bank(bank: Bank) -> list[dg.Diagnostic]:
     found = told_once(bank, ((q, list(lint_question(bank, q))) for q in bank.questions))
+    members = bank.members()
     for group in bank.groups:
-        members = [q for q in bank.questions if q.group == group.id]
-        if group.pick is not None and group.pick > len(members):
-            found.append(dg.make("E211", f"group `{group.id}` picks {group.pick} of {len(members)} questions",
+        count = len(members.get(group.id, ()))
+        if group.pick is not None and group.pick > count:
+            found.append(dg.make("E211", f"group `{group.id}` picks {group.pick} of {count} questions",
                                  bank.path, group.pos.line, 1, hint="lower `pick` or add questions to the group"))
     return found
 

@@ -39,10 +39,11 @@ class GroupPlan:
 
 def group_plans(bank: Bank, questions: Sequence[Question]) -> dict[str, GroupPlan]:
     plans: dict[str, GroupPlan] = {}
+    by_group = bank.members(questions)
     for group in bank.groups:
         if group.pick is None:
             continue
-        members = tuple(q for q in questions if q.group == group.id)
+        members = tuple(by_group.get(group.id, ()))
         if not members:
             continue
         # Canvas gives every question drawn from a group the same points: the group's, else the largest

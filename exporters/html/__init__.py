@@ -83,7 +83,7 @@ def _sections(bank: Bank, views: list[QuestionView]) -> list[dict[str, Any]]:
 
 def _first_variants(bank: Bank, questions: Sequence[Question]) -> list[bool]:
     """For each question: whether it counts on the page (every variant after a set's first does not)."""
-    sets = {g.id for g in bank.groups if g.kind == "variants"}
+    sets = bank.variant_sets()
     counted: list[bool] = []
     previous: str | None = None
     for question in questions:

@@ -98,10 +98,11 @@ def title_diagnostics(make: Make, bank: Bank, question: Question) -> Iterator[dg
 
 
 def group_diagnostics(make: Make, bank: Bank) -> Iterator[dg.Diagnostic]:
+    by_group = bank.members()
     for group in bank.groups:
         if group.pick is None:
             continue
-        members = [q for q in bank.questions if q.group == group.id and q.type != "description"]
+        members = [q for q in by_group.get(group.id, ()) if q.type != "description"]
         marks = sorted({q.points for q in members})
         mark = (f" and give each a mark of {format_points(marks[0])}" if len(marks) == 1
                 else " and set each one's mark")

@@ -87,6 +87,19 @@ class Bank(Frozen):
             return None
         return next((g for g in self.groups if g.id == question.group), None)
 
+    def variant_sets(self) -> frozenset[str]:
+        """The ids of the groups that hold a varied question's variants (``kind="variants"``)."""
+        return frozenset(g.id for g in self.groups if g.kind == "variants")
+
+    def members(self, questions: Sequence[Question] | None = None) -> dict[str, list[Question]]:
+        """Each group's questions among ``questions`` (default: the bank's), in order; a group
+        with none is absent. One pass, however many groups (every varied question is one)."""
+        found: dict[str, list[Question]] = {}
+        for question in self.questions if questions is None else questions:
+            if question.group is not None:
+                found.setdefault(question.group, []).append(question)
+        return found
+
     def fragments(self) -> Iterator[Fragment]:
         """Every fragment of the bank (its description, then each question's), in source order."""
         if self.description is not None:

@@ -73,7 +73,7 @@ class Collector:
 def told_once(bank: Bank, found: Iterable[tuple[Question, list[dg.Diagnostic]]]) -> list[dg.Diagnostic]:
     """Per-question diagnostics (of lint or a target's checks) with those of a variant set's
     members merged: one per problem, naming the set (``ohm``) instead of each member (``ohm-07``)."""
-    sets = {g.id for g in bank.groups if g.kind == "variants"}
+    sets = bank.variant_sets()
     sizes: dict[str, int] = {}
     for question in bank.questions:
         if question.group is not None and question.group in sets:
