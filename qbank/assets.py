@@ -136,6 +136,10 @@ class AssetTable:
         self._files[name] = data
         return name
 
+    def data(self, name: str) -> bytes:
+        """The bytes of the file :meth:`add` named ``name``."""
+        return self._files[name]
+
     @property
     def files(self) -> dict[str, bytes]:
         return dict(sorted(self._files.items()))

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from decimal import ROUND_HALF_EVEN, Decimal
+from typing import TypeVar
 
 from lxml import etree
 
@@ -30,6 +31,7 @@ from qbank.models import (
     Ordering,
     Question,
     ShortAnswer,
+    TextAnswer,
     TrueFalse,
     unhandled,
 )
@@ -40,6 +42,7 @@ from . import text as ct
 NS = "http://www.imsglobal.org/xsd/ims_qtiasiv1p2"
 RIGHT_SIDE = 5000  # matching answers are numbered from here, prompts from 1
 BLANK_BLOCK = 100  # blank i's options are numbered from 100 × i
+AnswerT = TypeVar("AnswerT", NumericAnswer, TextAnswer)
 
 CANVAS_TYPES = {
     "multiple-choice": "multiple_choice_question",
@@ -91,7 +94,7 @@ def share(parts: int) -> str:
     return format_decimal((Decimal(100) / parts).quantize(Decimal("0.01"), rounding=ROUND_HALF_EVEN))
 
 
-def accepted(answers: Sequence[NumericAnswer]) -> list[tuple[int, NumericAnswer]]:
+def accepted(answers: Sequence[AnswerT]) -> list[tuple[int, AnswerT]]:
     """The answers Canvas receives (full credit), numbered 1, 2, ... among themselves, so the
     answer idents do not depend on answers Canvas never sees (and a package imports back exactly)."""
     return list(enumerate((a for a in answers if a.weight == 100), 1))
@@ -264,7 +267,7 @@ class ItemWriter:
         sub(fib, "response_label", ident="answer1", rshuffle="No")
 
     def _short_answer(self, item: etree._Element, question: ShortAnswer) -> None:
-        answers = [(self.answer_id(k), a) for k, a in enumerate((a for a in question.answers if a.weight == 100), 1)]
+        answers = [(self.answer_id(k), a) for k, a in accepted(question.answers)]
         self._metadata(item, question, [ident for ident, _ in answers])
         self._text_entry(item, question, None)
         processing = self._resprocessing(item, question)

@@ -75,6 +75,13 @@ class Views:
 
     def __init__(self, renderer: render.Renderer) -> None:
         self.renderer = renderer
+        self._sources: dict[str, str] = {}  # image path -> its escaped data URI (a figure may recur)
+
+    def image_src(self, image: Image) -> str:
+        source = self._sources.get(image.path)
+        if source is None:
+            source = self._sources[image.path] = escape(data_uri(image))
+        return source
 
     def mathml(self, m: Math) -> str:
         """MathML for a formula; the namespace is implied in HTML, so the page names no URL at all.
@@ -91,12 +98,8 @@ class Views:
                       blank: render.BlankFn | None = None) -> Markup | None:
         if fragment is None or fragment.is_empty:
             return None
-        html = self.renderer.html(fragment, math=self.mathml, image=image_src, blank=blank, inline=inline)
+        html = self.renderer.html(fragment, math=self.mathml, image=self.image_src, blank=blank, inline=inline)
         return Markup(_MATH_AND_PUNCTUATION.sub(r'<span class="nobr">\1\2</span>', html))
-
-
-def image_src(image: Image) -> str:
-    return escape(data_uri(image))
 
 
 def percent_text(weight: float) -> str:

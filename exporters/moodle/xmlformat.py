@@ -96,7 +96,7 @@ class _Writer:
                 continue
             seen.add(name)
             file = etree.SubElement(element, "file", name=name, path="/", encoding="base64")
-            file.text = base64.b64encode(self.assets.files[name]).decode("ascii")
+            file.text = base64.b64encode(self.assets.data(name)).decode("ascii")
         return element
 
     def fragment_element(self, parent: etree._Element, tag: str, fragment: Fragment | None,
@@ -145,8 +145,7 @@ class _Writer:
             etree.SubElement(element, "shownumcorrect").text = numcorrect_value
 
     def choice_answer(self, element: etree._Element, choice: Choice) -> None:
-        answer = self.text_element(element, "answer", self.html(choice.text, inline=True),
-                                   mtext.images_of(choice.text))
+        answer = self.fragment_element(element, "answer", choice.text, inline=True)
         answer.set("fraction", grades.fraction(choice.weight))
         self.fragment_element(answer, "feedback", choice.feedback)
 
@@ -253,7 +252,7 @@ class _Writer:
         # read as a value here: without it Moodle also makes up two empty hints
         self.combined_feedback(element, question, numcorrect=True, numcorrect_value="1")
         for position, item in enumerate(question.items, 1):
-            answer = self.text_element(element, "answer", self.html(item.text, inline=True), mtext.images_of(item.text))
+            answer = self.fragment_element(element, "answer", item.text, inline=True)
             answer.set("fraction", str(position))
         return element
 
