@@ -13,9 +13,11 @@ from functools import cache
 from importlib.metadata import EntryPoint, PackageNotFoundError, version
 from pathlib import Path
 
-# Libraries whose version changes rendered output (Markdown, sanitising, math, highlighting, XML,
-# the evaluation of variants' values).
-RENDERING_LIBRARIES = ("markdown", "nh3", "latex2mathml", "pygments", "lxml", "jinja2", "pydantic", "simpleeval")
+# Libraries whose version changes what the renderer makes (Markdown, sanitising, math,
+# highlighting, XML), and besides them what an artifact holds (templates, models, the
+# evaluation of variants' values).
+RENDER_LIBRARIES = ("markdown", "nh3", "latex2mathml", "pygments", "lxml")
+RENDERING_LIBRARIES = (*RENDER_LIBRARIES, "jinja2", "pydantic", "simpleeval")
 _CODE_SUFFIXES = {".py", ".xml", ".html", ".xsl", ".j2", ".jinja", ".css", ".js", ".json", ".txt", ".md"}
 
 
@@ -51,11 +53,7 @@ def code_fingerprint() -> str:
         for path in files:
             digest.update(path.relative_to(folder).as_posix().encode() + b"\0")
             digest.update(path.read_bytes() + b"\0")
-    for library in RENDERING_LIBRARIES:
-        try:
-            digest.update(f"{library}={version(library)}\0".encode())
-        except PackageNotFoundError:
-            digest.update(f"{library}=none\0".encode())
+    digest.update(_versions(RENDERING_LIBRARIES))
     return digest.hexdigest()
 
 
@@ -73,12 +71,19 @@ def render_fingerprint() -> str:
     folder = Path(qbank.__file__).resolve().parent
     for name in ("render.py", "mathtex.py", "placeholders.py"):
         digest.update(name.encode() + b"\0" + (folder / name).read_bytes() + b"\0")
-    for library in ("markdown", "nh3", "latex2mathml", "pygments", "lxml"):
-        try:
-            digest.update(f"{library}={version(library)}\0".encode())
-        except PackageNotFoundError:
-            digest.update(f"{library}=none\0".encode())
+    digest.update(_versions(RENDER_LIBRARIES))
     return digest.hexdigest()
+
+
+def _versions(libraries: tuple[str, ...]) -> bytes:
+    """``name=version\0`` of each library (``none`` when it is not installed), for a hash."""
+    parts = []
+    for library in libraries:
+        try:
+            parts.append(f"{library}={version(library)}\0")
+        except PackageNotFoundError:
+            parts.append(f"{library}=none\0")
+    return "".join(parts).encode()
 
 
 def target_fingerprint(entry_point: EntryPoint, options: dict[str, str]) -> str:
