@@ -30,6 +30,7 @@ from qbank.models import (
     TrueFalse,
 )
 from qbank.readers.foreign import build
+from qbank.readers.markdown.typed import choice_id
 from qbank.xhtml import NOT_XML
 
 from .context import PHP_SPACE, Ctx
@@ -226,7 +227,7 @@ class _Question:
                 value, text, feedback = read
             value = value or 0.0
             fragment = self.fragment(text, self.fmt) or self.ctx.plain("", self.line)
-            options.append(Choice(id=build_letter(len(options)), text=fragment,
+            options.append(Choice(id=choice_id(len(options)), text=fragment,
                                   correct=value == 100 if single else value > 0, weight=value, feedback=feedback,
                                   pos=pos))
         if len(options) < 2 or (single and sum(c.correct for c in options) != 1) or \
@@ -296,13 +297,6 @@ def _default_name(text: str) -> str:
     cut = text[:77]
     return (cut[:cut.rfind(" ")] if " " in cut else cut) + "..."
 
-
-def build_letter(k: int) -> str:
-    letters, k = "", k + 1
-    while k:
-        k, rem = divmod(k - 1, 26)
-        letters = chr(97 + rem) + letters
-    return letters
 
 
 def _count_questions(lines: list[str]) -> int:

@@ -27,6 +27,7 @@ from qbank.models import (
     TrueFalse,
 )
 from qbank.readers.foreign import build
+from qbank.readers.markdown.typed import choice_id
 
 from . import cloze
 from .context import PHP_SPACE, Ctx, child_text, php_number, trans_single
@@ -40,13 +41,6 @@ FOREIGN_TYPES = {
     "randomsamatch": "a matching question", "random": "a group with pick=N",
 }
 
-
-def _letter(k: int) -> str:
-    letters, k = "", k + 1
-    while k:
-        k, rem = divmod(k - 1, 26)
-        letters = chr(97 + rem) + letters
-    return letters
 
 
 def _fraction(ctx: Ctx, answer: etree._Element) -> float:
@@ -62,7 +56,7 @@ def _feedback(ctx: Ctx, answer: etree._Element) -> Fragment | None:
     return ctx.fragment(answer.find("feedback"))
 
 
-def common(ctx: Ctx, element: etree._Element, qtype: str, index: int) -> dict[str, Any] | None:
+def common(ctx: Ctx, element: etree._Element, qtype: str, index: int) -> dict[str, Any]:
     line = element.sourceline
     title = " ".join(child_text(element, "name/text").split()) or f"Question {index}"
     qid, idnumber = ctx.ids.derive(child_text(element, "idnumber") or None, title)
@@ -113,7 +107,7 @@ def multichoice(ctx: Ctx, element: etree._Element, base: dict[str, Any]) -> Ques
         k = len(choices)
         weight = _fraction(ctx, answer)
         text = ctx.fragment(answer) or build.fragment("", ctx.pos(answer.sourceline), ctx.media)
-        choices.append(Choice(id=_letter(k), text=text, correct=weight == 100 if single else weight > 0,
+        choices.append(Choice(id=choice_id(k), text=text, correct=weight == 100 if single else weight > 0,
                               weight=weight, feedback=_feedback(ctx, answer), pos=ctx.pos(answer.sourceline)))
     if len(choices) < 2:
         ctx.report("W702", "a multiple-choice question with fewer than two answers is left out", element.sourceline,
@@ -259,7 +253,7 @@ def ordering(ctx: Ctx, element: etree._Element, base: dict[str, Any]) -> Questio
     """qtype_ordering: the answers in their correct order (``fraction`` is each one's position)."""
     answers = element.findall("answer")
     ordered = sorted(enumerate(answers), key=lambda pair: (build.number(pair[1].get("fraction", "0")) or 0, pair[0]))
-    items = [OrderItem(id=_letter(k), text=ctx.fragment(a) or ctx.plain("", a.sourceline), pos=ctx.pos(a.sourceline))
+    items = [OrderItem(id=choice_id(k), text=ctx.fragment(a) or ctx.plain("", a.sourceline), pos=ctx.pos(a.sourceline))
              for k, (_, a) in enumerate(ordered)]
     if len(items) < 2:
         ctx.report("W702", "an ordering question with fewer than two items is left out", element.sourceline,
@@ -285,8 +279,6 @@ def question(ctx: Ctx, element: etree._Element, index: int) -> Question | None:
                    nested[0].sourceline, "write the HTML in <![CDATA[...]]> or escape its < and &")
         return None
     base = common(ctx, element, qtype, index)
-    if base is None:
-        return None
     match qtype:
         case "multichoice":
             return multichoice(ctx, element, base)

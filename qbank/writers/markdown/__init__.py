@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from qbank import diagnostics as dg
-from qbank.models import Bank, Fragment, Question, question_fragments
+from qbank.models import Bank, Fragment
 
 from .questions import question_block
 
@@ -91,7 +91,3 @@ def write_bank(bank: Bank) -> MarkdownOutput:
     _images(bank, out)
     out.text = "\n".join(lines).rstrip("\n") + "\n"
     return out
-
-
-def images_of(question: Question) -> list[str]:
-    return [image.src for fragment in question_fragments(question) for image in fragment.images]

@@ -60,17 +60,16 @@ def _indented(fragment: Fragment, marker: str) -> list[str]:
     return [marker + lines[0], *((pad + line) if line else "" for line in lines[1:])]
 
 
-def _feedback(fragment: Fragment | None, pad: str = "  ") -> list[str]:
+def _feedback(fragment: Fragment | None) -> list[str]:
     if fragment is None or fragment.is_empty:
         return []
-    return [f"{pad}> {line}" if line else f"{pad}>" for line in fragment.source.split("\n")]
+    return [f"  > {line}" if line else "  >" for line in fragment.source.split("\n")]
 
 
 def _attributes(question: Question, diagnostics: list[dg.Diagnostic]) -> str:
     attrs = [f"#{question.id}"]
-    inferred = {"multiple-choice": "multiple-choice", "multiple-select": "multiple-select", "matching": "matching",
-                "fill-in-blanks": "fill-in-blanks", "essay": "essay", "description": "description",
-                "true-false": "true-false", "numerical": "numerical"}.get(question.type)
+    # The type the reader infers from the answers; short answer and ordering always need `type=`.
+    inferred: str | None = None if question.type in ("short-answer", "ordering") else question.type
     if isinstance(question, MultipleChoice) and sorted(c.text.source.strip().casefold() for c in question.choices) \
             == ["false", "true"]:
         inferred = None
