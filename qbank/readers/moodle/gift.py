@@ -34,7 +34,7 @@ from qbank.readers.markdown.typed import choice_id
 from qbank.xhtml import NOT_XML
 
 from .context import PHP_SPACE, Ctx
-from .xml import _bank, _Draft, split_category
+from .xml import Draft, bank_of, enter_category, split_category
 
 _ESCAPES = {"\\\\": "\ue020", "\\~": "\ue021", "\\=": "\ue022", "\\#": "\ue023", "\\{": "\ue024", "\\}": "\ue025",
             "\\:": "\ue026"}
@@ -324,8 +324,8 @@ def read_gift(data: bytes, ctx: Ctx) -> list[Bank]:
         ctx.dropped(f"the control character U+{ord(bad.group()):04X} (and any other in the file)",
                     text[:bad.start()].count("\n") + 1, "remove it from the file")
         text = NOT_XML.sub("", text)
-    drafts: list[_Draft] = []
-    current: _Draft | None = None
+    drafts: list[Draft] = []
+    current: Draft | None = None
     chunk: list[str] = []
     comments: list[str] = []
     start = 1
@@ -335,7 +335,7 @@ def read_gift(data: bytes, ctx: Ctx) -> list[Bank]:
         nonlocal current, index, chunk, comments
         if chunk:
             if current is None:
-                current = _Draft(levels=[], line=start)
+                current = Draft(levels=[], line=start)
                 drafts.append(current)
             index += 1
             if ctx.progress is not None:
@@ -359,21 +359,7 @@ def read_gift(data: bytes, ctx: Ctx) -> list[Bank]:
             continue
         if not chunk and line.startswith("$CATEGORY:"):
             levels = split_category(line[len("$CATEGORY:"):].replace("\\\\", "\\"))
-            if current is not None and current.levels and levels[:len(current.levels)] == current.levels \
-                    and len(levels) > len(current.levels):
-                from qbank.models import Group
-                from qbank.readers.markdown.reader import slug
-
-                title = " - ".join(levels[len(current.levels):])
-                gid = slug(title) or f"group-{len(current.groups) + 1}"
-                if all(g.id != gid for g in current.groups):
-                    current.groups.append(Group(id=gid, title=title, pos=ctx.pos(number)))
-                current.group = gid
-            else:
-                current = next((d for d in drafts if d.levels == levels), None) or _Draft(levels=levels, line=number)
-                current.group = None
-                if current not in drafts:
-                    drafts.append(current)
+            current, _ = enter_category(ctx, drafts, current, levels, number)
             comments = []
             continue
         if not chunk:
@@ -383,4 +369,4 @@ def read_gift(data: bytes, ctx: Ctx) -> list[Bank]:
     if ctx.progress is not None:
         ctx.progress(blocks, blocks)
     fallback = ctx.file.rsplit("/", 1)[-1].split(".")[0] or "Imported questions"
-    return [_bank(ctx, d, fallback) for d in drafts if d.questions]
+    return [bank_of(ctx, d, fallback) for d in drafts if d.questions]

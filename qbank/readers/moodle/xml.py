@@ -34,7 +34,7 @@ def split_category(path: str) -> list[str]:
 
 
 @dataclass
-class _Draft:
+class Draft:
     levels: list[str]
     line: int
     description: Fragment | None = None
@@ -43,7 +43,29 @@ class _Draft:
     group: str | None = None
 
 
-def _bank(ctx: Ctx, draft: _Draft, fallback_title: str) -> Bank:
+def enter_category(ctx: Ctx, drafts: list[Draft], current: Draft | None, levels: list[str],
+                   line: int) -> tuple[Draft, bool]:
+    """Where the questions after a category go, and whether that is a new bank: a category one
+    level or more below the current bank's is a group of it; any other is a bank (the one
+    already read under that path, else a new one)."""
+    if current is not None and current.levels and len(levels) > len(current.levels) \
+            and levels[:len(current.levels)] == current.levels:
+        title = " - ".join(levels[len(current.levels):])
+        gid = slug(title) or f"group-{len(current.groups) + 1}"
+        if all(g.id != gid for g in current.groups):
+            current.groups.append(Group(id=gid, title=title, pos=ctx.pos(line)))
+        current.group = gid
+        return current, False
+    same = next((d for d in drafts if d.levels == levels), None)
+    if same is not None:
+        same.group = None
+        return same, False
+    draft = Draft(levels=levels, line=line)
+    drafts.append(draft)
+    return draft, True
+
+
+def bank_of(ctx: Ctx, draft: Draft, fallback_title: str) -> Bank:
     title = draft.levels[-1] if draft.levels else fallback_title
     category = "/".join(level.replace("/", "//") for level in draft.levels) if len(draft.levels) > 1 else None
     if category is not None and "//" in category:
@@ -59,8 +81,8 @@ def read_quiz(root: etree._Element, ctx: Ctx) -> list[Bank]:
         ctx.report("E701", f"the root element is <{root.tag}>, not Moodle's <quiz>", root.sourceline,
                    "export the questions from Moodle's question bank in \"Moodle XML format\"")
         return []
-    drafts: list[_Draft] = []
-    current: _Draft | None = None
+    drafts: list[Draft] = []
+    current: Draft | None = None
     fallback = Path(ctx.file).name.split(".")[0] or "Imported questions"
     index = 0
     elements = root.findall("question")  # Moodle reads quiz/question only
@@ -70,27 +92,14 @@ def read_quiz(root: etree._Element, ctx: Ctx) -> list[Bank]:
             ctx.progress(index, total)
         if element.get("type") == "category":
             levels = split_category(child_text(element, "category/text"))
-            if current is not None and len(levels) > len(current.levels) and current.levels \
-                    and levels[:len(current.levels)] == current.levels:
-                title = " - ".join(levels[len(current.levels):])
-                gid = slug(title) or f"group-{len(current.groups) + 1}"
-                if all(g.id != gid for g in current.groups):
-                    current.groups.append(Group(id=gid, title=title, pos=ctx.pos(element.sourceline)))
-                current.group = gid
-                continue
-            same = next((d for d in drafts if d.levels == levels), None)
-            if same is not None:
-                current = same
-                current.group = None
-                continue
-            current = _Draft(levels=levels, line=element.sourceline or 1)
-            ctx.question, ctx.text_format = "", "html"
-            current.description = ctx.fragment(element.find("info"))
-            drafts.append(current)
+            current, new = enter_category(ctx, drafts, current, levels, element.sourceline or 1)
+            if new:
+                ctx.question, ctx.text_format = "", "html"
+                current.description = ctx.fragment(element.find("info"))
             continue
         index += 1
         if current is None:
-            current = _Draft(levels=[], line=element.sourceline or 1)
+            current = Draft(levels=[], line=element.sourceline or 1)
             drafts.append(current)
         question = ctx.keep(questions.question(ctx, element, index))
         ctx.question = ""
@@ -100,4 +109,4 @@ def read_quiz(root: etree._Element, ctx: Ctx) -> list[Bank]:
             current.questions.append(question)
     if ctx.progress is not None:
         ctx.progress(total, total)
-    return [_bank(ctx, d, fallback) for d in drafts if d.questions]
+    return [bank_of(ctx, d, fallback) for d in drafts if d.questions]
