@@ -15,7 +15,6 @@ from qbank.readers import Reader, ReadResult
 
 from ..foreign.archive import is_zip, peek
 from ..foreign.report import Report
-from .package import read_canvas
 
 __all__ = ["CanvasReader"]
 
@@ -48,6 +47,8 @@ class CanvasReader(Reader):
         return name.endswith((".xml", ".qti")) and b"questestinterop" in head
 
     def read(self, path: Path) -> ReadResult:
+        from .package import read_canvas  # lxml, the renderer: only when a package is read
+
         report = Report()
         banks = read_canvas(path, report, self.media, self.renderer)
         if report.failed:

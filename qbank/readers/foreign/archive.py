@@ -13,13 +13,14 @@ import stat
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
-
-from lxml import etree
+from typing import TYPE_CHECKING
 
 from qbank.models import Pos
 
-from . import safexml
 from .report import Report
+
+if TYPE_CHECKING:  # lxml loads when a member is parsed, not when a reader recognises a package
+    from lxml import etree
 
 __all__ = ["LIMITS", "Limits", "Package", "is_zip", "open_input", "open_package", "peek", "single_file"]
 
@@ -103,6 +104,8 @@ class Package:
 
     def parse(self, name: str, report: Report) -> etree._Element | None:
         """The member parsed as untrusted XML (:mod:`.safexml`), or None with the reason in ``report``."""
+        from . import safexml
+
         data = self.read(name, report)
         return safexml.parse(data, self.pos(name).file, report.diagnostics) if data is not None else None
 

@@ -9,9 +9,6 @@ from __future__ import annotations
 from pathlib import Path
 
 from qbank.readers import Reader, ReadResult
-from qbank.readers.foreign import safexml
-
-from .context import Ctx
 
 __all__ = ["GiftReader", "MoodleXmlReader"]
 
@@ -26,6 +23,9 @@ class MoodleXmlReader(Reader):
         return path.name.lower().endswith(".xml") and b"<quiz" in head
 
     def read(self, path: Path) -> ReadResult:
+        from qbank.readers.foreign import safexml
+
+        from .context import Ctx
         from .xml import read_quiz
 
         result = ReadResult()
@@ -47,6 +47,9 @@ class GiftReader(Reader):
     suffixes = (".gift", ".gift.txt")
 
     def read(self, path: Path) -> ReadResult:
+        from qbank.readers.foreign import safexml
+
+        from .context import Ctx
         from .gift import read_gift
 
         result = ReadResult()

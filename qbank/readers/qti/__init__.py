@@ -15,7 +15,6 @@ from qbank.readers import Reader, ReadResult
 
 from ..foreign.archive import is_zip, peek
 from ..foreign.report import Report
-from .package import read_qti
 
 __all__ = ["QtiReader"]
 
@@ -37,6 +36,8 @@ class QtiReader(Reader):
                                                       or b"assessmentTest" in head or b"qti-assessment-test" in head)
 
     def read(self, path: Path) -> ReadResult:
+        from .package import read_qti  # lxml, the renderer: only when a package is read
+
         report = Report()
         banks = read_qti(path, report, self.media, self.renderer)
         return ReadResult([] if report.failed else banks, report.diagnostics)
