@@ -8,7 +8,6 @@ fields are written by whoever made it.
 
 from __future__ import annotations
 
-import io
 import stat
 import zipfile
 from dataclasses import dataclass, field
@@ -138,7 +137,9 @@ def _member_problem(info: zipfile.ZipInfo) -> str | None:
 
 
 def open_package(path: Path, report: Report, limits: Limits = LIMITS) -> Package | None:
-    """The checked package at ``path`` (a zip file), or None with the reason in ``report``."""
+    """The checked package at ``path`` (a zip file), or None with the reason in ``report``.
+
+    Members are read from the file as they are asked for: a course export may be most of a GiB."""
     where = Pos(file=str(path), line=1)
     try:
         size = path.stat().st_size
@@ -146,19 +147,29 @@ def open_package(path: Path, report: Report, limits: Limits = LIMITS) -> Package
             report.add("E702", f"the package is {size // 1048576} MiB; the limit is "
                        f"{limits.package_bytes // 1048576} MiB", where, hint="import its quizzes in smaller exports")
             return None
-        data = path.read_bytes()
+        path.open("rb").close()
     except OSError as exc:
         report.add("E701", f"cannot read the file: {exc.strerror or exc}", where, hint="check the path and permissions")
         return None
     try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
+        archive = zipfile.ZipFile(path)
     except (zipfile.BadZipFile, ValueError, OSError) as exc:
         report.add("E701", f"not a readable zip file ({exc})", where, hint=_HINT)
         return None
+    problem = _package_problem(archive, limits)
+    if problem is not None:
+        archive.close()
+        report.add("E702", problem, where, hint=_HINT)
+        return None
+    names = tuple(info.filename for info in archive.infolist() if not info.is_dir())
+    return Package(str(path), archive, None, names, limits)
+
+
+def _package_problem(archive: zipfile.ZipFile, limits: Limits) -> str | None:
+    """Why the whole package is refused (a member that could do harm, or sizes out of bounds), or None."""
     infos = [info for info in archive.infolist() if not info.is_dir()]
     if len(infos) > limits.members:
-        report.add("E702", f"the package has {len(infos)} files; the limit is {limits.members}", where, hint=_HINT)
-        return None
+        return f"the package has {len(infos)} files; the limit is {limits.members}"
     seen: set[str] = set()
     total = 0
     for info in archive.infolist():
@@ -174,16 +185,11 @@ def open_package(path: Path, report: Report, limits: Limits = LIMITS) -> Package
                 problem = (f"inflates {info.file_size // max(info.compress_size, 1)} times; more than "
                            f"{limits.ratio} times is refused as a decompression bomb")
         if problem is not None:
-            report.add("E702", f"package member `{info.filename}` {problem}: the package is refused",
-                       where, hint=_HINT)
-            return None
+            return f"package member `{info.filename}` {problem}: the package is refused"
         seen.add(info.filename.rstrip("/"))
     if total > limits.total_bytes:
-        report.add("E702", f"the package inflates to {total // 1048576} MiB; the limit is "
-                   f"{limits.total_bytes // 1048576} MiB", where, hint=_HINT)
-        return None
-    names = tuple(info.filename for info in infos)
-    return Package(str(path), archive, None, names, limits)
+        return f"the package inflates to {total // 1048576} MiB; the limit is {limits.total_bytes // 1048576} MiB"
+    return None
 
 
 def single_file(path: Path, report: Report, limits: Limits = LIMITS) -> Package | None:
