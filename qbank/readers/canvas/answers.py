@@ -126,7 +126,8 @@ def choices(kind: str, item: RawItem, ctx: ItemContext, common: dict[str, Any], 
         return None
     response = lids[0]
     options = _labels(response)
-    correct = [o.ident for o in options if o.ident in scored_idents(item, response.ident)]
+    scored = set(scored_idents(item, response.ident))
+    correct = [o.ident for o in options if o.ident in scored]
     used: set[str] = set()
     texts = [ctx.fragment(o.material, f"{label} option", o.line, block=False) for o in options]
     feedback = [_feedback_for(item, ctx, o.ident, response.ident, o.ident, label, used) for o in options]
@@ -145,16 +146,17 @@ def choices(kind: str, item: RawItem, ctx: ItemContext, common: dict[str, Any], 
                        weight=share if o.ident in correct else -share, feedback=f, pos=ctx.pos(o.line))
                 for k, (o, t, f) in enumerate(zip(options, texts, feedback, strict=True))]
         return MultipleSelect(**common, choices=tuple(made), scoring="penalty", shuffle=ctx.shuffle)
-    best = max(_score_of(item, response.ident, o) for o in correct)
-    first = next(o for o in correct if _score_of(item, response.ident, o) == best)
-    also = [o for o in correct if o != first and _score_of(item, response.ident, o) == best]
+    scores = {o.ident: _score_of(item, response.ident, o.ident) for o in options}
+    best = max(scores[o] for o in correct)
+    first = next(o for o in correct if scores[o] == best)
+    also = [o for o in correct if o != first and scores[o] == best]
     if also:
         ctx.report.add("W703", f"{label}: {len(also) + 1} options earn full credit; the first is the correct "
                        "option and the others keep full credit as a weight", ctx.pos(item.line),
                        hint="make it a multiple-answer question if several options are right")
     made = []
     for k, (option, text, fb) in enumerate(zip(options, texts, feedback, strict=True)):
-        score = _score_of(item, response.ident, option.ident)
+        score = scores[option.ident]
         weight = 100.0 if option.ident == first else float(score / best * 100) if best else 0.0
         made.append(Choice(id=choice_id(k), text=text, correct=option.ident == first, weight=weight, feedback=fb,
                            pos=ctx.pos(option.line)))

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from decimal import Decimal
+from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from lxml import etree
@@ -77,6 +78,11 @@ class Part:
     def points(self) -> Decimal:
         value: Decimal = self.common["points"]
         return value
+
+    @cached_property
+    def scoring(self) -> list[Branch]:
+        """The item's response processing, read once however many answers ask about it."""
+        return branches(self.root)
 
     def declaration(self, interaction: etree._Element) -> Declaration | None:
         return self.responses.get(interaction.get("responseIdentifier", ""))
@@ -251,7 +257,7 @@ def blanks_or_entry(body: etree._Element, found: list[etree._Element], part: Par
 def _answer_feedback(part: Part) -> dict[int, tuple[etree._Element | None, str]]:
     """ANSWER_<k> feedback: k → (the branch's test, the feedback identifier)."""
     found: dict[int, tuple[etree._Element | None, str]] = {}
-    for branch in branches(part.root):
+    for branch in part.scoring:
         for identifier in branch.feedback:
             if identifier.startswith("ANSWER_") and identifier[7:].isdigit():
                 found.setdefault(int(identifier[7:]), (branch.test, identifier))
@@ -332,8 +338,8 @@ def _numerical(declaration: Declaration, part: Part, unit: str) -> Question | No
     feedback = {identifier: k for k, (_, identifier) in _answer_feedback(part).items()}
     known: list[NumericAnswer] = []
     fixed: dict[int, NumericAnswer] = {}
-    full = max((b.score for b in branches(part.root) if b.score is not None), default=None)
-    for branch in branches(part.root):
+    full = max((b.score for b in part.scoring if b.score is not None), default=None)
+    for branch in part.scoring:
         answer = _numeric_answer(branch, part, declaration, full)
         if answer is None:
             continue
