@@ -21,7 +21,7 @@ from qbank.variants import limits
 from qbank.variants.limits import Budget
 
 from .context import Context, Line
-from .fences import FENCE
+from .fences import fence_spans
 from .scan import scan
 from .settings import Settings
 
@@ -46,24 +46,7 @@ class Varied:
 
 def _fences(body: list[Line]) -> list[tuple[int, int, bool]]:
     """Every fenced block: (opening index, closing index or len(body), whether it is ```vars)."""
-    found: list[tuple[int, int, bool]] = []
-    k = 0
-    while k < len(body):
-        match = FENCE.match(body[k].text)
-        if not match:
-            k += 1
-            continue
-        marker = match.group(1)
-        end = k + 1
-        while end < len(body):
-            close = FENCE.match(body[end].text)
-            if close and close.group(1)[0] == marker[0] and len(close.group(1)) >= len(marker) \
-                    and not body[end].text.strip().strip(marker[0]):
-                break
-            end += 1
-        found.append((k, end, bool(_VARS.match(body[k].text))))
-        k = end + 1
-    return found
+    return [(a, b, bool(_VARS.match(body[a].text))) for a, b in fence_spans(body)]
 
 
 def has_vars_block(body: list[Line]) -> bool:
