@@ -12,7 +12,7 @@ from qbank import assets
 from qbank.models import Fragment
 from qbank.xhtml import NOT_XML
 
-from .context import Context
+from .context import Context, position
 
 # qbank's own placeholders for math, images and blanks (qbank/placeholders.py) while Markdown runs.
 RESERVED = re.compile("[\ue000\ue001]")
@@ -42,9 +42,7 @@ def check_fragment(fragment: Fragment, ctx: Context) -> None:
     report = ctx.report
     for formula in fragment.math:
         for offset, message, hint in ctx.renderer.latex_problems(formula.latex):
-            before = formula.latex[:offset]
-            line = formula.pos.line + before.count("\n")
-            col = (offset - before.rfind("\n")) if "\n" in before else formula.pos.col + offset
+            line, col = position(formula.pos, formula.latex, offset)
             code = "E503" if message == "empty formula" else "E501"
             report(code, message, line, col, hint=hint, end_col=col + 1)
     for image in fragment.images:
@@ -52,8 +50,7 @@ def check_fragment(fragment: Fragment, ctx: Context) -> None:
             report(code, message, image.pos.line, image.pos.col, hint=hint)
     bad = NOT_XML.search(fragment.source)
     if bad:
-        before = fragment.source[:bad.start()]
-        line = fragment.pos.line + before.count("\n")
+        line = position(fragment.pos, fragment.source, bad.start())[0]
         report("E601", f"control character U+{ord(bad.group()):04X} cannot be carried by XML or HTML",
                line, 1, hint="delete it (it is usually pasted in by accident)")
     for line, col, written, code_point in _unrepresentable_references(fragment):
@@ -62,8 +59,7 @@ def check_fragment(fragment: Fragment, ctx: Context) -> None:
                end_col=col + len(written))
     reserved = RESERVED.search(fragment.source)
     if reserved:
-        before = fragment.source[:reserved.start()]
-        line = fragment.pos.line + before.count("\n")
+        line = position(fragment.pos, fragment.source, reserved.start())[0]
         report("E602", f"private-use character U+{ord(reserved.group()):04X} is reserved by qbank", line, 1,
                hint="delete it (icon fonts use such characters; write the symbol another way)")
     if _OTHER_IMAGE.search(fragment.template):
@@ -95,9 +91,7 @@ def _unrepresentable_references(fragment: Fragment) -> list[tuple[int, int, str,
         code_point = int(digits[1:], 16) if digits[0] in "xX" else int(digits)
         if code_point > 0x10FFFF or code_point == 0 or 0xD800 <= code_point <= 0xDFFF \
                 or NOT_XML.match(chr(code_point)):
-            before = source[:match.start()]
-            col = match.start() - before.rfind("\n") if "\n" in before else fragment.pos.col + match.start()
-            found.append((fragment.pos.line + before.count("\n"), col, match.group(), code_point))
+            found.append((*position(fragment.pos, source, match.start()), match.group(), code_point))
     return found
 
 
@@ -119,9 +113,7 @@ def _headings(fragment: Fragment, ctx: Context) -> None:
     # Only as many as Markdown really made (a `---` may be a list's rule, a `#` may be in code).
     made = len(_REMOVED_HEADING.findall(ctx.renderer.markdown_to_html(template)))
     for offset, message, hint in sorted(found)[:made]:
-        before = template[:offset]
-        line = fragment.pos.line + before.count("\n")
-        col = offset - before.rfind("\n") if "\n" in before else fragment.pos.col + offset
+        line, col = position(fragment.pos, template, offset)
         ctx.report("W109", message + ": qbank removes headings of levels 1 to 3, so its text would run into the "
                    "text around it", line, col, hint=hint)
 

@@ -11,6 +11,15 @@ from qbank import render
 from qbank.models import Allowance, Pos
 
 
+def position(start: Pos, text: str, offset: int) -> tuple[int, int]:
+    """The line and column in the file of ``offset`` in ``text`` (a fragment's source, a
+    formula), which starts at ``start``."""
+    before = text[:offset]
+    if "\n" not in before:
+        return start.line, start.col + offset
+    return start.line + before.count("\n"), offset - before.rfind("\n")
+
+
 class Line(NamedTuple):
     """A line (or the part of one) of the source: a tuple, because the reader makes millions."""
 

@@ -13,7 +13,7 @@ import re
 from qbank.models import Fragment
 
 from . import items as ans
-from .context import Context, Line
+from .context import Context, Line, position
 from .fences import fenced_mask
 from .settings import Settings
 
@@ -41,9 +41,7 @@ def blank_in_math(ctx: Context, stem: Fragment) -> bool:
         match = _BLANK_IN_MATH.search(formula.latex)
         if match is None:
             continue
-        before = formula.latex[:match.start()]
-        line = formula.pos.line + before.count("\n")
-        col = (match.start() - before.rfind("\n")) if "\n" in before else formula.pos.col + match.start()
+        line, col = position(formula.pos, formula.latex, match.start())
         ctx.report("E504", f"`{match.group()}` is inside a formula, so it is LaTeX, not a blank", line, col,
                    hint="close the formula before the blank and reopen it after: "
                         "`$\\mathbb{R}^n$ with $n =$ [[5]]`", end_col=col + len(match.group()))
