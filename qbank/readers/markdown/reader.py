@@ -86,7 +86,7 @@ def _allowances(ctx: Context, line: Line, heading: Heading, text: str | None, co
                                         reason=reason, pos=ctx.pos(line.number, col)))
 
 
-def _settings(attrs: QuestionAttributes, fm: frontmatter.FrontMatter) -> Settings:
+def _settings(attrs: QuestionAttributes, fm: frontmatter.FrontMatter, columns: dict[str, int]) -> Settings:
     return Settings(
         type=attrs.type, points=attrs.points if attrs.points is not None else fm.points,
         time_limit=attrs.time if attrs.time is not None else fm.time_limit,
@@ -95,7 +95,7 @@ def _settings(attrs: QuestionAttributes, fm: frontmatter.FrontMatter) -> Setting
         shuffle=attrs.shuffle if attrs.shuffle is not None else fm.shuffle,
         scoring=attrs.scoring if attrs.scoring is not None else fm.scoring,
         case_sensitive=attrs.case == "sensitive", unit=attrs.unit, lines=attrs.lines,
-        points_given=attrs.points is not None, idnumber=attrs.idnumber)
+        points_col=columns.get("points", 1) if attrs.points is not None else None, idnumber=attrs.idnumber)
 
 
 @contextmanager
@@ -241,12 +241,13 @@ def _question(ctx: Context, line: Line, lines: list[Line], group: Group | None, 
                    f"`{group.id}` makes each of its questions worth {group.points_per_question}", line.number,
                    heading.columns.get("points", 1),
                    hint="keep one: remove `points=` from the question, or from the group heading")
+    settings = _settings(attrs, fm, heading.columns)
     if attrs.variants is not None or varied.has_vars_block(lines):
         built: Question | varied.Varied | None = varied.expand(
-            ctx, qid, title, line, lines, _settings(attrs, fm), attrs.variants, parent=group, groups=groups,
+            ctx, qid, title, line, lines, settings, attrs.variants, parent=group, groups=groups,
             seed=varied.seed_of(fm), seen=seen, build=questions.build, budget=budget)
     else:
-        built = questions.build(ctx, qid, title, line, lines, _settings(attrs, fm), group.id if group else None)
+        built = questions.build(ctx, qid, title, line, lines, settings, group.id if group else None)
     # What was found from the heading on is about this question (its `allow=` can acknowledge it).
     ctx.diagnostics[start:] = [d if d.question is not None else replace(d, question=qid)
                                for d in ctx.diagnostics[start:]]

@@ -183,5 +183,9 @@ class Settings:
     case_sensitive: bool
     unit: str | None
     lines: int
-    points_given: bool  # the heading itself set points=
+    points_col: int | None  # the column of the heading's own points=, if it sets one
     idnumber: str | None = None
+
+    @property
+    def points_given(self) -> bool:
+        return self.points_col is not None

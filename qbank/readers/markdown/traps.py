@@ -102,9 +102,9 @@ def unread_answers(ctx: Context, heading: Line, main: list[Line], unread: list[a
                             + ("; a list to put in order needs `{type=ordering}`" if ordered else "")
                             + "; text alone needs `{type=description}`")
             return True
-    if settings.points_given:
+    if settings.points_col is not None:
         ctx.report("E322", "the question sets `points=` but has no answers, so it would be a 0-point description",
-                   heading.number, _attribute_col(heading, "points"),
+                   heading.number, settings.points_col,
                    hint="add its answers, or write `{type=description}` without `points=`")
         return True
     return False
@@ -112,13 +112,7 @@ def unread_answers(ctx: Context, heading: Line, main: list[Line], unread: list[a
 
 def points_on_description(ctx: Context, heading: Line, settings: Settings) -> None:
     """``type=description points=2``: a description is worth nothing, whatever it says (W106)."""
-    col = _attribute_col(heading, "points")
+    col = settings.points_col or heading.col
     ctx.report("W106", f"a description is worth 0 points; `points={settings.points}` is ignored", heading.number, col,
                hint="remove `points=`, or give the question answers and another type",
                end_col=col + len("points="))
-
-
-def _attribute_col(heading: Line, key: str) -> int:
-    brace = heading.text.rfind("{")
-    found = heading.text.find(key, brace) if brace != -1 else -1
-    return heading.col + found if found != -1 else heading.col
