@@ -10,9 +10,11 @@ from __future__ import annotations
 import re
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from lxml import etree
+
+from ..foreign.build import exact_number as number  # QTI 1.2's numbers are written as QTI's
 
 __all__ = ["Condition", "Label", "Material", "RawItem", "RawResponse", "children", "first", "leaves", "local", "number",
            "read_item",
@@ -65,15 +67,6 @@ def leaves(test: etree._Element | None, negated: bool = False) -> Iterator[tuple
 
 def text_of(element: etree._Element | None) -> str:
     return "" if element is None else "".join(element.itertext())
-
-
-def number(text: str) -> Decimal | None:
-    """A QTI number (Ruby's ``1.0e-05`` too) as an exact decimal, or None."""
-    try:
-        value = Decimal(text.strip())
-    except (InvalidOperation, ValueError):
-        return None
-    return value if value.is_finite() else None
 
 
 @dataclass

@@ -17,8 +17,8 @@ from qbank.readers.markdown.reader import ID, slug
 from qbank.readers.markdown.scan import scan
 from qbank.readers.markdown.typed import PART_SETTINGS
 
-__all__ = ["Ids", "Media", "blank_problem", "blank_source", "blanks_problem", "exact_percent", "fragment", "number",
-           "points"]
+__all__ = ["Ids", "Media", "blank_problem", "blank_source", "blanks_problem", "exact_number", "exact_percent",
+           "fragment", "number", "points"]
 
 
 class Media:
@@ -107,6 +107,15 @@ class Ids:
             qid = f"{base}-{count}"
         self.seen.add(qid)
         return qid, foreign or None
+
+
+def exact_number(text: str | None) -> Decimal | None:
+    """A number as a QTI file writes it (``1.0e-05`` too), exact and as written; None if not one."""
+    try:
+        value = Decimal((text or "").strip())
+    except (InvalidOperation, ValueError):
+        return None
+    return value if value.is_finite() else None
 
 
 def number(text: str) -> Decimal | None:

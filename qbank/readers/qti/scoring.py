@@ -9,19 +9,13 @@ them (``exporters/qti/scoring.py``).
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from decimal import Decimal, InvalidOperation
+from decimal import Decimal
 
 from lxml import etree
 
+from ..foreign.build import exact_number as decimal
+
 __all__ = ["Branch", "Declaration", "branches", "declarations", "decimal", "feedback_ids", "points_of"]
-
-
-def decimal(text: str | None) -> Decimal | None:
-    try:
-        value = Decimal((text or "").strip())
-    except (InvalidOperation, ValueError):
-        return None
-    return value if value.is_finite() else None
 
 
 @dataclass
