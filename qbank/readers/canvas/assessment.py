@@ -96,9 +96,8 @@ class _Reading:
         title = element.get("title", "") if element.get("title", "").strip() else f"Group {len(self.groups) + 1}"
         ident = element.get("ident", "")
         gid = recover(ident, self.key, group=True) if self.key is not None else None
-        if gid is None or gid in self.group_ids.seen:
+        if gid is None or not self.group_ids.claim(gid):
             gid = self.group_ids.derive(None, title or ident)[0]
-        self.group_ids.seen.add(gid)
         if depth > 0:
             self.ctx.report.add("W703", f"group `{title}` inside another group: the model has one level of groups, "
                                 "so its questions join it as a group of their own", pos,

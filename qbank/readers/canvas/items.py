@@ -94,8 +94,7 @@ def unwrap_div(html: str) -> str:
 def _question_id(item: RawItem, ctx: ItemContext, index: int) -> tuple[str, str | None]:
     if ctx.key is not None:
         recovered = recover(item.ident, ctx.key)
-        if recovered is not None and recovered not in ctx.ids.seen:
-            ctx.ids.seen.add(recovered)
+        if recovered is not None and ctx.ids.claim(recovered):
             return recovered, None
     return ctx.ids.derive(item.ident or None, item.title or f"q{index}")
 

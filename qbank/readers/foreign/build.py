@@ -91,6 +91,13 @@ class Ids:
     def __init__(self) -> None:
         self.seen: set[str] = set()
 
+    def claim(self, candidate: str | None) -> bool:
+        """Take ``candidate`` (an id recovered exactly, e.g. qbank's own) when it is free."""
+        if candidate is None or candidate in self.seen:
+            return False
+        self.seen.add(candidate)
+        return True
+
     def derive(self, foreign: str | None, title: str) -> tuple[str, str | None]:
         """(id, idnumber): a valid foreign id is the id; another one is kept exactly as the idnumber."""
         foreign = foreign.strip() if foreign else None
