@@ -190,6 +190,7 @@ class Renderer:
         self._known: dict[str, dict[str, str]] = {HTML_TABLE: {}, MATHML_TABLE: {}, LATEX_TABLE: {}}
         self._elements: dict[str, etree._Element] = {}
         self._last_raw = ("", "")  # the last Markdown converted, and its HTML
+        self._plain: dict[str, str] = {}  # template -> its text, spaces collapsed (see plain())
 
     def with_memo(self, memo: Memo | None) -> Renderer:
         """A renderer sharing this one's in-memory results, recording into ``memo``."""
@@ -197,6 +198,7 @@ class Renderer:
         other._markdown = self._markdown
         other._known = self._known
         other._elements = self._elements
+        other._plain = self._plain
         return other
 
     # --- the cached computations ----------------------------------------------------------
@@ -284,13 +286,11 @@ class Renderer:
 
     def plain(self, fragment: Fragment, *, math: MathFn | None = None) -> str:
         """Plain text (no markup) for places a target cannot show HTML: math as its LaTeX."""
-        rendered = self.template_html(fragment)
-        if not rendered.strip():
+        text = self._plain.get(fragment.template)
+        if text is None:
+            text = self._plain[fragment.template] = self._plain_text(fragment)
+        if not text:
             return ""
-        from lxml import html as lxml_html
-
-        text = lxml_html.fragment_fromstring(rendered, create_parent="div").text_content()
-        text = " ".join(text.split())
 
         def sub(match: re.Match[str]) -> str:
             kind, index = match.group(1), int(match.group(2))
@@ -302,6 +302,16 @@ class Renderer:
             return "_____"
 
         return placeholders.PATTERN.sub(sub, text)
+
+    def _plain_text(self, fragment: Fragment) -> str:
+        if is_plain_text(fragment.template):  # its HTML is <p>template</p>: no markup to remove
+            return " ".join(fragment.template.split())
+        rendered = self.template_html(fragment)
+        if not rendered.strip():
+            return ""
+        from lxml import html as lxml_html
+
+        return " ".join(lxml_html.fragment_fromstring(rendered, create_parent="div").text_content().split())
 
     # --- what sanitising does to author HTML (for the reader's checks) ----------------------
 
