@@ -2,9 +2,10 @@
 
 :mod:`.normalize` gives both versions one spelling, :mod:`.package` reads the manifest and
 the assessment test (sections as groups, limits, weights), :mod:`.items` decides each item's
-question type by its interactions and :mod:`.interactions` reads the answers, weights and
-feedback; :mod:`.content` turns the item's XHTML and MathML back into HTML for the shared
-HTML → Markdown conversion.
+question type by its interactions, :mod:`.interactions` (choices, matching, ordering) and
+:mod:`.typed` (typed answers, blanks) read the answers, weights and feedback, and
+:mod:`.content` turns the item's XHTML and MathML back into HTML for the shared HTML →
+Markdown conversion.
 """
 
 from __future__ import annotations

@@ -23,7 +23,7 @@ from qbank.models import Description, Essay, Fragment, Pos, Question
 from ..foreign.build import Ids
 from ..foreign.packagetext import PackageText
 from ..foreign.report import Report
-from . import interactions
+from . import interactions, typed
 from .content import Content
 from .scoring import declarations, feedback_ids, points_of
 
@@ -141,7 +141,7 @@ def build_question(root: etree._Element, ctx: ItemCtx, group: str | None) -> Que
         common["stem"] = part.stem(body, interaction)
         question = _block(interaction, part)
     else:
-        question = interactions.blanks_or_entry(body, found, part)
+        question = typed.blanks_or_entry(body, found, part)
     if question is not None:
         unused = sorted(set(feedback) - used)
         if unused:
