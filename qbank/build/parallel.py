@@ -55,7 +55,8 @@ def plan_units(jobs: list[BankJob], targets: list[Target], workers: int) -> list
     """Units of work: one per bank, or a bank's targets split when banks are fewer than workers."""
     parts = max(1, min(len(targets), workers // len(jobs))) if 0 < len(jobs) < workers else 1
     ordered = sorted(jobs, key=lambda job: -job.size)
-    return [(job, group) for job in ordered for group in split_targets(targets, parts)]
+    groups = split_targets(targets, parts)
+    return [(job, group) for job in ordered for group in groups]
 
 
 def _context() -> multiprocessing.context.BaseContext:

@@ -127,13 +127,14 @@ def draw(plan: Plan, seed: str, question: str, count: int, file: str, hints: dic
                 drawn.failed, variant = True, None
                 break
             variant = Variant(number, label(number, width, values), values, substituted)
-            if "\n".join(substituted.texts) not in texts:
+            text = "\n".join(substituted.texts)
+            if text not in texts:
                 break
         else:
             drawn.duplicates += 1
         if variant is None:
             continue
-        texts.add("\n".join(variant.substituted.texts))
+        texts.add(text)
         drawn.variants.append(variant)
     return drawn
 

@@ -231,9 +231,8 @@ def _numbers_read_as_text(ctx: Context, items: list[ans.Item]) -> bool:
                                                                                            strict=True)):
         return False
     found = False
-    for item in items:
+    for item, lookalike in zip(items, lookalikes, strict=True):
         first = item.text_lines[0] if item.text_lines else None
-        lookalike = numeric_lookalike(ans.first_text(item)) if first is not None else None
         if first is None or lookalike is None:
             continue
         col = first.col + len(first.text) - len(first.text.lstrip())
